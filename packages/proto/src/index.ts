@@ -1,0 +1,10 @@
+export * from "./gen/uiiit/rpc/void_pb.js";
+export * from "./gen/uiiit/rpc/edgeserver_pb.js";
+export * from "./gen/uiiit/rpc/edgecontroller_pb.js";
+export * from "./gen/uiiit/rpc/edgerouter_pb.js";
+export * from "./gen/uiiit/rpc/edgecomputer_pb.js";
+
+import { fileURLToPath } from "node:url";
+
+/** Directory holding the .proto sources, for tools that load them at run time (grpc-js, proto-loader). */
+export const protoDir: string = fileURLToPath(new URL("../proto", import.meta.url));
