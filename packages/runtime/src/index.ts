@@ -1,2 +1,51 @@
-export {};
+// Serving: one port for gRPC, Connect, gRPC-Web and plain HTTP.
+export { type RunningServer, type ServeOptions, serve } from "./serve.js";
+export type { Routes } from "./service-registry.js";
 
+// Calling: transports keyed by end-point.
+export {
+  type ClientOptions,
+  createTransport,
+  type EndpointTransport,
+  TransportPool,
+} from "./transports.js";
+export { type Endpoint, endpointUrl, formatEndpoint, parseEndpoint } from "./endpoint.js";
+export {
+  type ClientTlsOptions,
+  loadClientTls,
+  loadServerTls,
+  type ServerTlsOptions,
+} from "./tls.js";
+
+// Process plumbing: options, logging, shutdown, metrics, control-plane auth.
+export {
+  defineProgram,
+  envName,
+  flagName,
+  formatHelp,
+  type OptionSpec,
+  type OptionSpecs,
+  type OptionType,
+  type OptionValues,
+  type ParseResult,
+  parseOptions,
+  type ProgramSpec,
+} from "./options.js";
+export { type MainIO, parseOrExit } from "./run-main.js";
+export { createLogger, type Logger, type LoggerOptions } from "./logger.js";
+export { onShutdown, type ShutdownOptions } from "./shutdown.js";
+export {
+  codeLabel,
+  createRpcMetrics,
+  MetricsRegistry,
+  metricsContentType,
+  metricsInterceptor,
+  type RpcMetrics,
+  registerProcessMetrics,
+} from "./metrics.js";
+export {
+  bearerHeader,
+  checkBearer,
+  type ControlAuthOptions,
+  controlAuthInterceptor,
+} from "./control-auth.js";

@@ -1,0 +1,131 @@
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import type { CounterSeries, HistogramSeries, MetricsRegistry } from "./metrics-registry.js";
+
+// The registry is part of this module's API: servers import everything metrics from here.
+export {
+  Counter,
+  CounterSeries,
+  defaultBuckets,
+  Gauge,
+  GaugeSeries,
+  Histogram,
+  HistogramSeries,
+  type Labels,
+  MetricsRegistry,
+  metricsContentType,
+} from "./metrics-registry.js";
+
+/** What every RPC server records: calls by procedure and code, and their durations. */
+export interface RpcMetrics {
+  /** `code` is "ok" or a Code name in snake_case, like "deadline_exceeded". */
+  record(procedure: string, code: string, seconds: number): void;
+}
+
+export const rpcDurationBuckets: readonly number[] = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
+const rpcMetricsByRegistry = new WeakMap<MetricsRegistry, RpcMetrics>();
+
+/** One RpcMetrics per registry, so servers of one process (a router's two ports) can share it. */
+export function createRpcMetrics(registry: MetricsRegistry): RpcMetrics {
+  const existing = rpcMetricsByRegistry.get(registry);
+  if (existing !== undefined) return existing;
+  const created = newRpcMetrics(registry);
+  rpcMetricsByRegistry.set(registry, created);
+  return created;
+}
+
+function newRpcMetrics(registry: MetricsRegistry): RpcMetrics {
+  const calls = registry.counter(
+    "rpc_server_calls_total",
+    "RPCs handled, by procedure and status code.",
+    ["procedure", "code"],
+  );
+  const duration = registry.histogram(
+    "rpc_server_duration_seconds",
+    "Time to handle an RPC, by procedure.",
+    ["procedure"],
+    rpcDurationBuckets,
+  );
+  // Called for every RPC: series are looked up in nested maps keyed by the plain strings, so a
+  // known procedure and code cost two Map lookups and no allocation.
+  const byProcedure = new Map<
+    string,
+    { duration: HistogramSeries; calls: Map<string, CounterSeries> }
+  >();
+  return {
+    record(procedure, code, seconds) {
+      let entry = byProcedure.get(procedure);
+      if (entry === undefined) {
+        entry = { duration: duration.labels({ procedure }), calls: new Map() };
+        byProcedure.set(procedure, entry);
+      }
+      let counter = entry.calls.get(code);
+      if (counter === undefined) {
+        counter = calls.labels({ procedure, code });
+        entry.calls.set(code, counter);
+      }
+      counter.inc();
+      entry.duration.observe(seconds);
+    },
+  };
+}
+
+const codeLabels: string[] = [];
+for (const [name, value] of Object.entries(Code)) {
+  if (typeof value === "number")
+    codeLabels[value] = name.replace(/(?<!^)[A-Z]/g, "_$&").toLowerCase();
+}
+
+export function codeLabel(code: Code | undefined): string {
+  return code === undefined ? "ok" : (codeLabels[code] ?? String(code));
+}
+
+const procedures = new WeakMap<object, string>();
+
+/**
+ * Times each call and records "ok" or its error code. For streaming responses the time is until
+ * the response starts, as the interceptor does not see the stream end.
+ */
+export function metricsInterceptor(metrics: RpcMetrics): Interceptor {
+  return (next) => async (req) => {
+    const start = performance.now();
+    let procedure = procedures.get(req.method);
+    if (procedure === undefined) {
+      procedure = `/${req.service.typeName}/${req.method.name}`;
+      procedures.set(req.method, procedure);
+    }
+    try {
+      const res = await next(req);
+      metrics.record(procedure, "ok", (performance.now() - start) / 1000);
+      return res;
+    } catch (e) {
+      metrics.record(
+        procedure,
+        codeLabel(ConnectError.from(e).code),
+        (performance.now() - start) / 1000,
+      );
+      throw e;
+    }
+  };
+}
+
+export function registerProcessMetrics(registry: MetricsRegistry): void {
+  const rss = registry.gauge("process_resident_memory_bytes", "Resident memory size in bytes.");
+  const cpu = registry.counter(
+    "process_cpu_seconds_total",
+    "Total user and system CPU time spent in seconds.",
+  );
+  const heap = registry.gauge("nodejs_heap_used_bytes", "V8 heap in use, in bytes.");
+  let cpuSeconds = 0;
+  registry.collect(() => {
+    const memory = process.memoryUsage();
+    rss.set(undefined, memory.rss);
+    heap.set(undefined, memory.heapUsed);
+    const { user, system } = process.cpuUsage();
+    const total = (user + system) / 1e6;
+    cpu.inc(undefined, Math.max(0, total - cpuSeconds));
+    cpuSeconds = total;
+  });
+}

@@ -1,0 +1,38 @@
+import { type OptionSpecs, type OptionValues, type ProgramSpec, parseOptions } from "./options.js";
+
+/** Where `parseOrExit` prints and how it exits; each call to out/err writes one text and a newline. */
+export interface MainIO {
+  out(text: string): void;
+  err(text: string): void;
+  exit(code: number): never;
+}
+
+// process.stdout/stderr writes are synchronous on Linux for files, pipes and terminals, so the
+// text is out before process.exit.
+const processIO: MainIO = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  exit: (code) => process.exit(code),
+};
+
+/** Parses a program's options, or prints help/version (exit 0) or a usage error (exit 2). */
+export function parseOrExit<const S extends OptionSpecs>(
+  program: ProgramSpec<S>,
+  argv: readonly string[] = process.argv.slice(2),
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  io: MainIO = processIO,
+): { values: OptionValues<S>; positionals: string[] } {
+  const result = parseOptions(program, argv, env);
+  switch (result.kind) {
+    case "ok":
+      return { values: result.values, positionals: result.positionals };
+    case "help":
+    case "version":
+      io.out(result.text);
+      return io.exit(0);
+    case "error":
+      io.err(`${program.name}: ${result.message}`);
+      io.err(`Try '${program.name} --help'.`);
+      return io.exit(2);
+  }
+}
