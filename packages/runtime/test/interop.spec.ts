@@ -25,6 +25,9 @@ const transports: Record<string, () => Transport> = {
   "runtime gRPC (lean, HTTP/2)": () => createTransport(server.endpoint),
   "connect-node gRPC (HTTP/2)": () => createConnectNodeGrpcTransport({ baseUrl: server.url }),
   "gRPC-Web (HTTP/1.1)": () => createGrpcWebTransport({ baseUrl: server.url, httpVersion: "1.1" }),
+  "gRPC-Web (h2c)": () => createGrpcWebTransport({ baseUrl: server.url, httpVersion: "2" }),
+  "Connect binary (HTTP/2)": () =>
+    createConnectTransport({ baseUrl: server.url, httpVersion: "2", useBinaryFormat: true }),
   "Connect binary (HTTP/1.1)": () =>
     createConnectTransport({ baseUrl: server.url, httpVersion: "1.1", useBinaryFormat: true }),
   "Connect JSON (HTTP/1.1)": () =>
@@ -216,6 +219,16 @@ describe("plain HTTP on the same port", () => {
       /rpc_server_calls_total\{procedure="\/uiiit\.rpc\.EdgeServer\/RunLambda",code="invalid_argument"\} \d+/,
     );
     expect(text).toContain("rpc_server_duration_seconds_bucket");
+  });
+
+  test("curl-style Connect JSON POST reaches the handler", async () => {
+    const res = await fetch(`${server.url}/uiiit.rpc.EdgeServer/RunLambda`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "echo", input: "curl" }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ retcode: "OK", output: "CURL", hops: 1 });
   });
 
   test("unknown paths get a JSON 404", async () => {
