@@ -1,4 +1,5 @@
 import {
+  type ClientHttp2Session,
   type ClientHttp2Stream,
   constants,
   type IncomingHttpHeaders,
@@ -189,6 +190,7 @@ type CallDone = (
 /** One unary exchange on an HTTP/2 stream; settles exactly once. */
 class UnaryCall {
   private stream: ClientHttp2Stream | undefined;
+  private session: ClientHttp2Session | undefined;
   private timer: NodeJS.Timeout | undefined;
   private settled = false;
   private headers: IncomingHttpHeaders | undefined;
@@ -217,10 +219,11 @@ class UnaryCall {
       session = this.sessions.session();
       stream = session.request(headers);
     } catch (error) {
-      this.settle(unavailable(error));
+      this.settle(notSent(error instanceof Error ? error.message : String(error)));
       return;
     }
     this.stream = stream;
+    this.session = session;
     this.sessions.callStarted(session);
     if (timeoutMs !== undefined && timeoutMs > 0) {
       this.timer = setTimeout(() => {
@@ -265,11 +268,18 @@ class UnaryCall {
     if (this.settled) return;
     const head = this.headers;
     if (head === undefined) {
+      const refused = stream.rstCode === constants.NGHTTP2_REFUSED_STREAM;
+      const neverConnected =
+        this.session !== undefined && !this.sessions.wasConnected(this.session);
       this.settle(
-        stream.rstCode === constants.NGHTTP2_REFUSED_STREAM
-          ? new ConnectError("stream refused by peer", Code.Unavailable)
+        refused || neverConnected
+          ? notSent(
+              refused
+                ? `stream refused by ${this.sessions.authority}`
+                : `cannot connect to ${this.sessions.authority}`,
+            )
           : new ConnectError(
-              `connection to ${this.sessions.authority} failed or closed before a response`,
+              `connection to ${this.sessions.authority} closed before a response`,
               Code.Unavailable,
             ),
       );
@@ -345,14 +355,27 @@ function copyInto(from: IncomingHttpHeaders, to: Headers): void {
   }
 }
 
-function unavailable(error: unknown): ConnectError {
+/**
+ * Marks a failure where the request provably never reached the peer (no connection, or the
+ * stream refused per RFC 9113 §8.7), so a caller may retry it elsewhere without running it twice.
+ */
+export class RequestNotSentError extends Error {
+  override readonly name = "RequestNotSentError";
+}
+
+function notSent(message: string): ConnectError {
   return new ConnectError(
-    error instanceof Error ? error.message : String(error),
+    message,
     Code.Unavailable,
     undefined,
     undefined,
-    error,
+    new RequestNotSentError(message),
   );
+}
+
+/** Whether a call failed before its request reached the peer (safe to retry on another one). */
+export function requestNotSent(error: unknown): boolean {
+  return error instanceof ConnectError && error.cause instanceof RequestNotSentError;
 }
 
 /** UnaryResponse whose Fetch headers are built only if a caller reads them. */

@@ -19,6 +19,7 @@ export interface Http2SessionPoolOptions {
 export class Http2SessionPool {
   private current: ClientHttp2Session | undefined;
   private readonly calls = new WeakMap<ClientHttp2Session, number>();
+  private readonly connected = new WeakSet<ClientHttp2Session>();
   private probing = false;
   private closed = false;
 
@@ -48,6 +49,11 @@ export class Http2SessionPool {
     const n = (this.calls.get(session) ?? 1) - 1;
     this.calls.set(session, n);
     if (n === 0 && !session.destroyed) session.unref();
+  }
+
+  /** Whether the session ever reached its peer: calls on one that never did were never sent. */
+  wasConnected(session: ClientHttp2Session): boolean {
+    return this.connected.has(session);
   }
 
   /** Called by a transport when a call's deadline expired: checks that the peer is still alive. */
@@ -98,7 +104,10 @@ export class Http2SessionPool {
     session.on("goaway", drop);
     session.on("error", drop);
     session.on("frameError", drop);
-    session.once("connect", () => clearTimeout(connectTimer));
+    session.once("connect", () => {
+      clearTimeout(connectTimer);
+      this.connected.add(session);
+    });
     session.unref();
     const connectTimer = setTimeout(() => {
       if (!session.connecting) return;

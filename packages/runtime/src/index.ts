@@ -9,6 +9,7 @@ export {
   type EndpointTransport,
   TransportPool,
 } from "./transports.js";
+export { RequestNotSentError, requestNotSent } from "./grpc-transport.js";
 export { type Endpoint, endpointUrl, formatEndpoint, parseEndpoint } from "./endpoint.js";
 export {
   type ClientTlsOptions,

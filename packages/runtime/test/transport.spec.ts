@@ -6,6 +6,7 @@ import { EdgeController, EdgeServer } from "@soe/proto";
 import { afterEach, describe, expect, test } from "vitest";
 import { controlAuthInterceptor } from "../src/control-auth.js";
 import { type RunningServer, serve } from "../src/serve.js";
+import { requestNotSent } from "../src/grpc-transport.js";
 import { createTransport, type EndpointTransport, TransportPool } from "../src/transports.js";
 import { makeTestCerts } from "./certs.js";
 import { runLambda, testRoutes } from "./fixtures.js";
@@ -46,6 +47,19 @@ describe("runtime gRPC transport", () => {
     const client = createClient(EdgeServer, transportTo(gone.endpoint));
     const error = await client.runLambda({ name: "echo" }).catch((e: unknown) => e);
     expect(ConnectError.from(error).code).toBe(Code.Unavailable);
+    expect(requestNotSent(error)).toBe(true);
+  });
+
+  test("a peer that dies mid-call is Unavailable and maybe-sent", async () => {
+    const h2 = createHttp2Server();
+    h2.on("stream", (stream) => stream.session?.destroy());
+    await new Promise<void>((resolve) => h2.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise((resolve) => h2.close(resolve)));
+    const { port } = h2.address() as AddressInfo;
+    const client = createClient(EdgeServer, transportTo(`127.0.0.1:${port}`));
+    const error = await client.runLambda({ name: "echo" }).catch((e: unknown) => e);
+    expect(ConnectError.from(error).code).toBe(Code.Unavailable);
+    expect(requestNotSent(error)).toBe(false);
   });
 
   test("an aborted signal cancels the call", async () => {
