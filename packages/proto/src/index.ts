@@ -4,6 +4,9 @@ export * from "./gen/uiiit/rpc/edgecontroller_pb.js";
 export * from "./gen/uiiit/rpc/edgerouter_pb.js";
 export * from "./gen/uiiit/rpc/edgecomputer_pb.js";
 
+// Our own API (soe.v1) under a namespace, apart from the reference interface.
+export * as soev1 from "./gen/soe/v1/controller_pb.js";
+
 import { fileURLToPath } from "node:url";
 
 /** Directory holding the .proto sources, for tools that load them at run time (grpc-js, proto-loader). */

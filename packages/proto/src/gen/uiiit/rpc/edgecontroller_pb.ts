@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file uiiit/rpc/edgecontroller.proto.
  */
 export const file_uiiit_rpc_edgecontroller: GenFile = /*@__PURE__*/
-  fileDesc("Ch51aWlpdC9ycGMvZWRnZWNvbnRyb2xsZXIucHJvdG8SCXVpaWl0LnJwYyKzAQoMQ29tcHV0ZXJJbmZvEhoKEmVkZ2VTZXJ2ZXJFbmRwb2ludBgBIAEoCRI1Cgpjb250YWluZXJzGAIgAygLMiEudWlpaXQucnBjLkNvbXB1dGVySW5mby5Db250YWluZXIaUAoJQ29udGFpbmVyEgwKBG5hbWUYASABKAkSEQoJcHJvY2Vzc29yGAIgASgJEg4KBmxhbWJkYRgDIAEoCRISCgpudW1Xb3JrZXJzGAQgASgNIkkKClJvdXRlckluZm8SGgoSZWRnZVNlcnZlckVuZHBvaW50GAEgASgJEh8KF2ZvcndhcmRpbmdUYWJsZUVuZHBvaW50GAIgASgJMsQBCg5FZGdlQ29udHJvbGxlchI8ChBBbm5vdW5jZUNvbXB1dGVyEhcudWlpaXQucnBjLkNvbXB1dGVySW5mbxoPLnVpaWl0LnJwYy5Wb2lkEjgKDkFubm91bmNlUm91dGVyEhUudWlpaXQucnBjLlJvdXRlckluZm8aDy51aWlpdC5ycGMuVm9pZBI6Cg5SZW1vdmVDb21wdXRlchIXLnVpaWl0LnJwYy5Db21wdXRlckluZm8aDy51aWlpdC5ycGMuVm9pZGIGcHJvdG8z", [file_uiiit_rpc_void]);
+  fileDesc("Ch51aWlpdC9ycGMvZWRnZWNvbnRyb2xsZXIucHJvdG8SCXVpaWl0LnJwYyKzAQoMQ29tcHV0ZXJJbmZvEhoKEmVkZ2VTZXJ2ZXJFbmRwb2ludBgBIAEoCRI1Cgpjb250YWluZXJzGAIgAygLMiEudWlpaXQucnBjLkNvbXB1dGVySW5mby5Db250YWluZXIaUAoJQ29udGFpbmVyEgwKBG5hbWUYASABKAkSEQoJcHJvY2Vzc29yGAIgASgJEg4KBmxhbWJkYRgDIAEoCRISCgpudW1Xb3JrZXJzGAQgASgNIlkKClJvdXRlckluZm8SGgoSZWRnZVNlcnZlckVuZHBvaW50GAEgASgJEh8KF2ZvcndhcmRpbmdUYWJsZUVuZHBvaW50GAIgASgJEg4KBmJvb3RJZBgDIAEoCTLEAQoORWRnZUNvbnRyb2xsZXISPAoQQW5ub3VuY2VDb21wdXRlchIXLnVpaWl0LnJwYy5Db21wdXRlckluZm8aDy51aWlpdC5ycGMuVm9pZBI4Cg5Bbm5vdW5jZVJvdXRlchIVLnVpaWl0LnJwYy5Sb3V0ZXJJbmZvGg8udWlpaXQucnBjLlZvaWQSOgoOUmVtb3ZlQ29tcHV0ZXISFy51aWlpdC5ycGMuQ29tcHV0ZXJJbmZvGg8udWlpaXQucnBjLlZvaWRiBnByb3RvMw", [file_uiiit_rpc_void]);
 
 /**
  * @generated from message uiiit.rpc.ComputerInfo
@@ -87,6 +87,15 @@ export type RouterInfo = Message<"uiiit.rpc.RouterInfo"> & {
    * @generated from field: string forwardingTableEndpoint = 2;
    */
   forwardingTableEndpoint: string;
+
+  /**
+   * Not in the reference (DESIGN §4): a random id chosen at each router start. A re-announcement
+   * with a new id means the router restarted with empty tables, so the controller re-installs
+   * them. Reference routers leave it empty.
+   *
+   * @generated from field: string bootId = 3;
+   */
+  bootId: string;
 };
 
 /**
