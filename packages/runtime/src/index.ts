@@ -18,6 +18,10 @@ export {
   type ServerTlsOptions,
 } from "./tls.js";
 
+// Retrying and repeating.
+export { Backoff, type BackoffOptions } from "./backoff.js";
+export { type PeriodicTask, type PeriodicTaskOptions, startPeriodicTask } from "./periodic-task.js";
+
 // Process plumbing: options, logging, shutdown, metrics, control-plane auth.
 export {
   defineProgram,
