@@ -1,1 +1,37 @@
-export {};
+export {
+  type ControllerOutcome,
+  EdgeController,
+  type EdgeControllerOptions,
+  type RouterFailureOutcome,
+} from "./edge-controller.js";
+export { FlatInstaller, INSTALL_WEIGHT } from "./flat-installer.js";
+export { HierInstaller, type HierInstallerOptions } from "./hier-installer.js";
+export { HIER_OBJECTIVES, type HierObjective, homeRouterAddress } from "./home-router.js";
+export {
+  EMPTY_PLAN,
+  formatInstallStep,
+  type InstallPlan,
+  type InstallStep,
+  opsByRouter,
+  type RouteEntry,
+  type RouterOp,
+  toEdgeRouterConfs,
+} from "./install-plan.js";
+export { type RouterFailureHandler, replayPlan } from "./install-replay.js";
+export type { Installer } from "./installer.js";
+export {
+  InvalidAnnouncement,
+  Membership,
+  type MembershipOptions,
+} from "./membership.js";
+export {
+  type ComputerRecord,
+  type Container,
+  formatMembership,
+  type MembershipEvent,
+  type MembershipSnapshot,
+  type MembershipView,
+  type RemovalCause,
+  type RouterRecord,
+} from "./membership-records.js";
+export { endpointAddress, InvalidNode, InvalidTopologyFile, Topology } from "./topology.js";

@@ -1,0 +1,100 @@
+import {
+  applyWeight,
+  EMPTY_REPORT,
+  type LocalOptimizer,
+  type PollReport,
+  type VanishedPair,
+  type WeightedTable,
+} from "./local-optimizer.js";
+
+export const TRIVIAL_STATS = ["mean", "min", "max"] as const;
+export type TrivialStat = (typeof TRIVIAL_STATS)[number];
+
+export interface TrivialOptimizerOptions {
+  readonly table: WeightedTable;
+  /** ms, monotonic. */
+  readonly clock: () => number;
+  /** Seconds between updates (reference default 10). */
+  readonly periodSeconds: number;
+  readonly stat: TrivialStat;
+}
+
+/**
+ * `trivial` (reference §3.5, the default `type=trivial,period=10,stat=mean`): collects the
+ * latencies of each (lambda, destination) and, once per period (the first one period after
+ * creation), sets each sampled pair's weight to the mean, min or max of that period's samples.
+ * Pairs without samples keep their weight.
+ *
+ * Fix: the reference skips the rest of a lambda's batch when one pair vanished meanwhile; here
+ * only the vanished pair is skipped (and reported).
+ */
+export class TrivialOptimizer implements LocalOptimizer {
+  readonly type = "trivial";
+  readonly #table: WeightedTable;
+  readonly #clock: () => number;
+  readonly #periodMs: number;
+  readonly #stat: TrivialStat;
+  /** lambda → destination → samples (seconds) of the current period. */
+  #samples = new Map<string, Map<string, number[]>>();
+  #dueAt: number;
+
+  constructor(options: TrivialOptimizerOptions) {
+    if (!(options.periodSeconds > 0)) {
+      throw new Error(`Invalid trivial optimizer period: ${options.periodSeconds}, must be > 0`);
+    }
+    this.#table = options.table;
+    this.#clock = options.clock;
+    this.#periodMs = options.periodSeconds * 1000;
+    this.#stat = options.stat;
+    this.#dueAt = this.#clock() + this.#periodMs;
+  }
+
+  observe(lambda: string, destination: string, seconds: number): boolean {
+    let byDestination = this.#samples.get(lambda);
+    if (byDestination === undefined) {
+      byDestination = new Map();
+      this.#samples.set(lambda, byDestination);
+    }
+    const samples = byDestination.get(destination);
+    if (samples === undefined) byDestination.set(destination, [seconds]);
+    else samples.push(seconds);
+    return true;
+  }
+
+  poll(): PollReport {
+    const now = this.#clock();
+    if (now < this.#dueAt) return EMPTY_REPORT;
+    // A late poll runs once; missed periods are not replayed.
+    this.#dueAt += Math.floor((now - this.#dueAt) / this.#periodMs + 1) * this.#periodMs;
+
+    const batch = this.#samples;
+    this.#samples = new Map();
+    let updated = 0;
+    const vanished: VanishedPair[] = [];
+    for (const [lambda, byDestination] of batch) {
+      for (const [destination, samples] of byDestination) {
+        if (applyWeight(this.#table, lambda, destination, summarise(samples, this.#stat))) {
+          updated += 1;
+        } else {
+          vanished.push({ lambda, destination });
+        }
+      }
+    }
+    return { updated, vanished };
+  }
+
+  nextDueAt(): number {
+    return this.#dueAt;
+  }
+}
+
+function summarise(samples: readonly number[], stat: TrivialStat): number {
+  switch (stat) {
+    case "min":
+      return Math.min(...samples);
+    case "max":
+      return Math.max(...samples);
+    case "mean":
+      return samples.reduce((sum, x) => sum + x, 0) / samples.length;
+  }
+}

@@ -1,0 +1,70 @@
+import type { Conf } from "../conf-string.js";
+import { ForwardingTable } from "../forwarding-table.js";
+import type { Rng } from "../seeded-random.js";
+import type { SelectionPolicyFactory } from "../selection-policy.js";
+import { LeastImpedancePolicy } from "./least-impedance-policy.js";
+import { ProportionalFairnessPolicy } from "./proportional-fairness-policy.js";
+import { RoundRobinPolicy } from "./round-robin-policy.js";
+import { WeightedRandomPolicy } from "./weighted-random-policy.js";
+
+export const TABLE_TYPES = [
+  "random",
+  "least-impedance",
+  "round-robin",
+  "proportional-fairness",
+] as const;
+export type TableType = (typeof TABLE_TYPES)[number];
+
+export interface PolicyDeps {
+  /** Milliseconds, monotonic (e.g. `performance.now`). */
+  readonly clock: () => number;
+  readonly rng: Rng;
+}
+
+export class InvalidTableType extends Error {
+  override readonly name = "InvalidTableType";
+  constructor(readonly type: string) {
+    super(`Invalid forwarding table type: '${type}' (allowed: ${TABLE_TYPES.join(", ")})`);
+  }
+}
+
+/**
+ * The policy named by `--table-conf` (reference §3.7: `type=random` by default). Extra keys are
+ * accepted for every type (the reference's tests pass alpha/beta to `random`); `alpha` and `beta`
+ * are required for proportional-fairness. least-impedance reads the optional `probe-period` and
+ * `stale-period` (seconds) of our probing fix.
+ */
+export function makePolicyFactory(conf: Conf, deps: PolicyDeps): SelectionPolicyFactory {
+  const type = conf.getString("type");
+  switch (type) {
+    case "random":
+      return () => new WeightedRandomPolicy(deps.rng);
+    case "least-impedance": {
+      const probePeriodMs = conf.has("probe-period")
+        ? conf.getDouble("probe-period") * 1000
+        : undefined;
+      const stalePeriodMs = conf.has("stale-period")
+        ? conf.getDouble("stale-period") * 1000
+        : undefined;
+      return () =>
+        new LeastImpedancePolicy(deps.clock, {
+          ...(probePeriodMs === undefined ? {} : { probePeriodMs }),
+          ...(stalePeriodMs === undefined ? {} : { stalePeriodMs }),
+        });
+    }
+    case "round-robin":
+      return () => new RoundRobinPolicy(deps.clock);
+    case "proportional-fairness": {
+      const alpha = conf.getDouble("alpha");
+      const beta = conf.getDouble("beta");
+      return () => new ProportionalFairnessPolicy(alpha, beta, deps.clock);
+    }
+    default:
+      throw new InvalidTableType(type);
+  }
+}
+
+/** A forwarding table with the policy of a `--table-conf` conf. */
+export function makeForwardingTable(conf: Conf, deps: PolicyDeps): ForwardingTable {
+  return new ForwardingTable(conf.getString("type"), makePolicyFactory(conf, deps));
+}

@@ -1,0 +1,118 @@
+import { EdgeRouterConf_Action } from "@soe/proto";
+import type { ForwardingTable, TableRow } from "./forwarding-table.js";
+import type { LocalOptimizer, PollReport } from "./optimizers/local-optimizer.js";
+
+/** Table #0: for requests from clients (`forward=false`); may hold routers (non-final). */
+export const OVERALL_TABLE = 0;
+/** Table #1: for requests already forwarded by an edge node (`forward=true`); computers only. */
+export const FINAL_TABLE = 1;
+export type TableId = typeof OVERALL_TABLE | typeof FINAL_TABLE;
+
+/** The fields of an `EdgeRouterConf` that Configure reads (the proto message satisfies it). */
+export interface ConfigureRequest {
+  readonly action: EdgeRouterConf_Action;
+  readonly lambda: string;
+  readonly destination: string;
+  readonly weight: number;
+  readonly final: boolean;
+}
+
+export interface RouterTablesOptions {
+  /** Called twice: one table per id, each with its own policy state. */
+  readonly makeTable: () => ForwardingTable;
+  /** Called once per table: latency learning stays apart for client and forwarded traffic. */
+  readonly makeOptimizer: (table: ForwardingTable) => LocalOptimizer;
+}
+
+/**
+ * A router's two tables and their optimizers (reference §3.2, §3.6). The final table exists so a
+ * request is bounced router-to-router at most once: what a router forwards arrives with
+ * `forward=true` and is looked up among computers only.
+ */
+export class RouterTables {
+  readonly numTables = 2;
+  readonly #tables: readonly [ForwardingTable, ForwardingTable];
+  readonly #optimizers: readonly [LocalOptimizer, LocalOptimizer];
+
+  constructor(options: RouterTablesOptions) {
+    this.#tables = [options.makeTable(), options.makeTable()];
+    this.#optimizers = [
+      options.makeOptimizer(this.#tables[0]),
+      options.makeOptimizer(this.#tables[1]),
+    ];
+  }
+
+  table(id: TableId): ForwardingTable {
+    return this.#tables[id];
+  }
+
+  /**
+   * Applies one Configure request and returns `Return.msg`: "OK", or "Error: <text>" (the RPC
+   * itself always succeeds, as in the reference). FLUSH empties both tables; CHANGE writes table
+   * #0, and table #1 too when final; REMOVE drops the (lambda, destination) pair from both.
+   *
+   * Fix: a CHANGE that turns a pair non-final also drops it from table #1, which must hold final
+   * destinations only (the reference leaves the stale final copy there).
+   */
+  configure(request: ConfigureRequest): string {
+    try {
+      const { lambda, destination, weight, final } = request;
+      switch (request.action) {
+        case EdgeRouterConf_Action.FLUSH:
+          for (const table of this.#tables) table.flush();
+          break;
+        case EdgeRouterConf_Action.CHANGE:
+          this.#tables[OVERALL_TABLE].change(lambda, destination, weight, final);
+          if (final) this.#tables[FINAL_TABLE].change(lambda, destination, weight, final);
+          else this.#tables[FINAL_TABLE].remove(lambda, destination);
+          break;
+        case EdgeRouterConf_Action.REMOVE:
+          for (const table of this.#tables) table.remove(lambda, destination);
+          break;
+        default:
+          return `Error: Unknown action ${String(request.action)}`;
+      }
+      return "OK";
+    } catch (error) {
+      return error instanceof Error ? `Error: ${error.message}` : "Unknown error";
+    }
+  }
+
+  /** The table a request uses: #1 when it was already forwarded, #0 when it came from a client. */
+  tableFor(forward: boolean): TableId {
+    return forward ? FINAL_TABLE : OVERALL_TABLE;
+  }
+
+  /** Picks a destination; throws NoDestinations, whose text becomes the RunLambda retcode. */
+  select(lambda: string, forward: boolean): string {
+    return this.#tables[this.tableFor(forward)].select(lambda);
+  }
+
+  /** A successful call through `destination`, fed to the optimizer of the table that chose it. */
+  succeeded(lambda: string, destination: string, forward: boolean, seconds: number): boolean {
+    return this.#optimizers[this.tableFor(forward)].observe(lambda, destination, seconds);
+  }
+
+  /** Drops a failed destination of a lambda from both tables (reference §3.3 step 6). */
+  evict(lambda: string, destination: string): void {
+    for (const table of this.#tables) table.remove(lambda, destination);
+  }
+
+  /** GetTable: the rows of table `id`, sorted; an unknown id is an empty list, not an error. */
+  rows(id: number): TableRow[] {
+    return id === OVERALL_TABLE || id === FINAL_TABLE ? this.#tables[id].rows() : [];
+  }
+
+  /** Runs the optimizers' periodic work that is due (the I/O layer owns the timer). */
+  poll(): [PollReport, PollReport] {
+    return [this.#optimizers[0].poll(), this.#optimizers[1].poll()];
+  }
+
+  /** The earliest time (ms on the optimizers' clock) poll() has work, if any. */
+  nextDueAt(): number | undefined {
+    const times = this.#optimizers
+      .map((o) => o.nextDueAt())
+      .filter((t): t is number => t !== undefined);
+    return times.length === 0 ? undefined : Math.min(...times);
+  }
+}
