@@ -1,0 +1,53 @@
+import type { ActivationRecord, KeyValue } from "@soe/openwhisk";
+import type { RunOutcome } from "./run-outcome.js";
+import type { StoredAction } from "./entity-store.js";
+import { qualifiedPath } from "./entity-views.js";
+import type { Identity } from "./key-ring.js";
+
+export interface ActivationFacts {
+  readonly activationId: string;
+  readonly action: StoredAction;
+  readonly caller: Identity;
+  /** Epoch ms: accepted, started running, finished. */
+  readonly accepted: number;
+  readonly start: number;
+  readonly end: number;
+  readonly outcome: RunOutcome;
+}
+
+/** The activation record OpenWhisk stores for a finished activation (openwhisk-api.md §2). */
+export function buildActivationRecord(facts: ActivationFacts): ActivationRecord {
+  const { activationId, action, caller, accepted, start, end, outcome } = facts;
+  const annotations: KeyValue[] = [
+    { key: "path", value: qualifiedPath(action) },
+    { key: "waitTime", value: Math.max(0, start - accepted) },
+    { key: "kind", value: action.exec.kind },
+    { key: "timeout", value: outcome.timedOut },
+    { key: "limits", value: action.limits },
+  ];
+  return {
+    activationId,
+    // The invoking subject's namespace, never `ns/pkg`.
+    namespace: caller.namespace,
+    name: action.name,
+    version: action.version,
+    subject: caller.subject,
+    publish: false,
+    start,
+    end,
+    duration: Math.max(0, end - start),
+    response: {
+      result: outcome.result,
+      size: outcome.size,
+      status: outcome.status,
+      success: outcome.status === "success",
+    },
+    logs: outcome.logs,
+    annotations,
+  };
+}
+
+/** Blocking replies carry no logs: OpenWhisk collects them after answering. */
+export function withoutLogs(record: ActivationRecord): ActivationRecord {
+  return { ...record, logs: [] };
+}

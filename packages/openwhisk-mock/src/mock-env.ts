@@ -1,0 +1,10 @@
+import type { Identity } from "./key-ring.js";
+
+/** Per-request values the middlewares hand to the routes. */
+export interface MockEnv {
+  Variables: {
+    /** Transaction id: the `X-Request-ID` header and every error body's `code`. */
+    tid: string;
+    identity: Identity;
+  };
+}

@@ -1,0 +1,144 @@
+import { blockingInvokeHttpStatus } from "@soe/openwhisk";
+import type { Context, Hono } from "hono";
+import { withoutLogs } from "../activation-builder.js";
+import { resolveAccess } from "../entity-access.js";
+import { parseActionContent } from "../entity-content.js";
+import type { EntityStore } from "../entity-store.js";
+import { actionDescription, actionSummary } from "../entity-views.js";
+import { ErrorText, malformedContent } from "../error-texts.js";
+import { type Invoker, mergeParameters, waitAtMost } from "../invoker.js";
+import type { ResolvedMockOptions } from "../mock-options.js";
+import type { MockEnv } from "../mock-env.js";
+import { booleanParam, limitParam, skipParam, timeoutParam } from "../query-params.js";
+import { readJsonObject } from "../request-body.js";
+import { bodyRefused, errorResponse, methodNotAllowed } from "../responses.js";
+import { routeTarget } from "./route-target.js";
+
+export interface ActionRouteDeps {
+  readonly store: EntityStore;
+  readonly invoker: Invoker;
+  readonly options: ResolvedMockOptions;
+}
+
+const ACTIVATION_HEADER = "x-openwhisk-activation-id";
+
+/** `/namespaces/{ns}/actions[/{pkg}]/{name}`: list, get, put, delete, invoke (openwhisk-api.md §2–3). */
+export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps): void {
+  const { store, invoker, options } = deps;
+  const base = "/api/v1/namespaces/:namespace/actions";
+
+  const list = (c: Context<MockEnv>) => {
+    const target = routeTarget(c);
+    const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
+    if (!access.ok) return errorResponse(c, access.status, access.error);
+    const limit = limitParam(c.req.query("limit"), "actions");
+    if (!limit.ok) return errorResponse(c, 400, limit.error);
+    const skip = skipParam(c.req.query("skip"), "actions");
+    if (!skip.ok) return errorResponse(c, 400, skip.error);
+    const count = booleanParam("count", c.req.query("count"), false);
+    if (!count.ok) return errorResponse(c, 400, count.error);
+    const actions = store.listActions(access.namespace, target.packageName);
+    if (count.value) return c.json({ actions: actions.length });
+    return c.json(actions.slice(skip.value, skip.value + limit.value).map(actionSummary));
+  };
+  app.get(base, list);
+  app.get(`${base}/`, list);
+  app.get(`${base}/:package/`, list);
+
+  const get = (c: Context<MockEnv>) => {
+    const target = routeTarget(c);
+    const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
+    if (!access.ok) return errorResponse(c, access.status, access.error);
+    const code = booleanParam("code", c.req.query("code"), true);
+    if (!code.ok) return errorResponse(c, 400, code.error);
+    const action = store.getAction(access.namespace, target.packageName, target.name ?? "");
+    if (action === undefined) return errorResponse(c, 404, ErrorText.notFound);
+    return c.json(actionDescription(action, code.value));
+  };
+
+  const put = async (c: Context<MockEnv>) => {
+    const target = routeTarget(c);
+    const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
+    if (!access.ok) return errorResponse(c, access.status, access.error);
+    const overwrite = booleanParam("overwrite", c.req.query("overwrite"), false);
+    if (!overwrite.ok) return errorResponse(c, 400, overwrite.error);
+    const body = await readJsonObject(c.req.raw, options.maxEntityBytes);
+    if (body.kind !== "ok") return bodyRefused(c, body, options.maxEntityBytes);
+    const content = parseActionContent(body.value);
+    if (!content.ok) return errorResponse(c, 400, content.error);
+    const put = store.putAction(
+      access.namespace,
+      target.packageName,
+      target.name ?? "",
+      content.value,
+      overwrite.value,
+    );
+    if (put.ok) return c.json(actionDescription(put.entity, true));
+    switch (put.reason) {
+      case "exists":
+        return errorResponse(c, 409, ErrorText.alreadyExists);
+      case "other-collection":
+        return errorResponse(c, 409, ErrorText.otherCollection);
+      case "no-package":
+        return errorResponse(c, 404, ErrorText.notFound);
+      case "no-exec":
+        return errorResponse(c, 400, malformedContent("exec undefined"));
+    }
+  };
+
+  const remove = (c: Context<MockEnv>) => {
+    const target = routeTarget(c);
+    const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
+    if (!access.ok) return errorResponse(c, access.status, access.error);
+    const action = store.deleteAction(access.namespace, target.packageName, target.name ?? "");
+    if (action === undefined) return errorResponse(c, 404, ErrorText.notFound);
+    return c.json(actionDescription(action, true));
+  };
+
+  const invoke = async (c: Context<MockEnv>) => {
+    const target = routeTarget(c);
+    const identity = c.get("identity");
+    const access = resolveAccess(identity, target.namespaceSegment, target.segments);
+    if (!access.ok) return errorResponse(c, access.status, access.error);
+    const blocking = booleanParam("blocking", c.req.query("blocking"), false);
+    if (!blocking.ok) return errorResponse(c, 400, blocking.error);
+    const result = booleanParam("result", c.req.query("result"), false);
+    if (!result.ok) return errorResponse(c, 400, result.error);
+    const timeout = timeoutParam(c.req.query("timeout"));
+    if (!timeout.ok) return errorResponse(c, 400, timeout.error);
+    const body = await readJsonObject(c.req.raw, options.maxBodyBytes);
+    if (body.kind !== "ok") return bodyRefused(c, body, options.maxBodyBytes);
+    const action = store.getAction(access.namespace, target.packageName, target.name ?? "");
+    if (action === undefined) return errorResponse(c, 404, ErrorText.notFound);
+
+    const packageDefaults =
+      target.packageName === undefined
+        ? []
+        : (store.getPackage(access.namespace, target.packageName)?.parameters ?? []);
+    const params = mergeParameters(packageDefaults, action.parameters, body.value);
+    const { activationId, finished } = invoker.invoke(action, identity, params);
+    c.header(ACTIVATION_HEADER, activationId);
+    if (!blocking.value) return c.json({ activationId }, 202);
+
+    const record = await waitAtMost(
+      finished,
+      Math.min(timeout.value ?? 60_000, options.maxBlockingWaitMs),
+    );
+    // Still running: the caller gets the id and polls, exactly like a non-blocking call.
+    if (record === undefined) return c.json({ activationId }, 202);
+    const status = blockingInvokeHttpStatus(record.response.status);
+    // Array results are sent bare whatever `result` says (newer controllers do so).
+    if (result.value || Array.isArray(record.response.result)) {
+      return c.json(record.response.result as object, status);
+    }
+    return c.json(withoutLogs(record), status);
+  };
+
+  for (const path of [`${base}/:name`, `${base}/:package/:name`]) {
+    app.get(path, get);
+    app.put(path, put);
+    app.delete(path, remove);
+    app.post(path, invoke);
+    app.all(path, (c) => methodNotAllowed(c, ["GET", "PUT", "DELETE", "POST"]));
+  }
+}

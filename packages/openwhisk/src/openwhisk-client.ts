@@ -1,0 +1,227 @@
+import { type ActionName, DEFAULT_NAMESPACE, mustParseActionName } from "./action-name.js";
+import { parseApiRoot } from "./api-root.js";
+import {
+  type ActionSummary,
+  type ActivationRecord,
+  isActionSummary,
+  isActivationRecord,
+  isErrorBody,
+} from "./api-types.js";
+import { basicAuthorization } from "./auth.js";
+import { OpenWhiskHttpError, OpenWhiskProtocolError } from "./errors.js";
+import { type ExchangeResponse, HttpExchange } from "./http-exchange.js";
+import { classifyInvokeResponse, type InvokeOutcome } from "./invoke-outcome.js";
+import { MAX_PAGE_SIZE, walkPages } from "./pagination.js";
+
+export interface OpenWhiskClientOptions {
+  /** `http://127.0.0.1:3233`, `https://host`, or either ending in `/api/v1`. */
+  readonly apiRoot: string;
+  /** `uuid:key`, or its base64 encoding (as the reference's `--wsk-auth` takes it). */
+  readonly auth: string;
+  /** Skip TLS certificate verification. Off unless asked: the reference never verified. */
+  readonly insecure?: boolean;
+  /**
+   * Deadline of each call, connect to last byte. The default outlasts OpenWhisk's 60 s blocking
+   * wait, so a slow blocking invocation turns into the server's 202 rather than our timeout.
+   */
+  readonly timeoutMs?: number;
+  readonly maxSockets?: number;
+  /** Responses above this are refused (activation records with logs can be large). */
+  readonly maxResponseBytes?: number;
+}
+
+export interface InvokeOptions {
+  /** Wait for the activation to finish; default false, as in OpenWhisk. */
+  readonly blocking?: boolean;
+  /** With `blocking`, answer only the action's result. */
+  readonly result?: boolean;
+  /** Client-side deadline of this call, overriding the client's. */
+  readonly timeoutMs?: number;
+  /** The server's blocking wait (`timeout` query parameter), 1..60000 ms; the server's default is 60000. */
+  readonly waitMs?: number;
+}
+
+export interface ListActionsOptions {
+  /** Page size, 1..200 (default 200, OpenWhisk's maximum). All pages are fetched. */
+  readonly limit?: number;
+  /** Refuse (OpenWhiskProtocolError) listings longer than this; default 100000. */
+  readonly maxItems?: number;
+  readonly timeoutMs?: number;
+}
+
+export interface CallOptions {
+  readonly timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 70_000;
+const DEFAULT_MAX_SOCKETS = 64;
+const DEFAULT_MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+const IDLE_SOCKET_MS = 15_000;
+const ACTIVATION_ID_HEADER = "x-openwhisk-activation-id";
+
+function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function actionPath(name: ActionName): string {
+  const pkg = name.packageName === undefined ? "" : `${segment(name.packageName)}/`;
+  return `/api/v1/namespaces/${segment(name.namespace)}/actions/${pkg}${segment(name.name)}`;
+}
+
+function headerValue(response: ExchangeResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The OpenWhisk REST calls our services make: invoke, list actions, read activations. */
+export class OpenWhiskClient {
+  readonly apiRoot: string;
+  readonly #exchange: HttpExchange;
+  readonly #timeoutMs: number;
+
+  constructor(options: OpenWhiskClientOptions) {
+    const root = parseApiRoot(options.apiRoot);
+    this.apiRoot = root.display;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#exchange = new HttpExchange({
+      root,
+      authorization: basicAuthorization(options.auth),
+      insecure: options.insecure === true,
+      maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      idleSocketMs: IDLE_SOCKET_MS,
+    });
+  }
+
+  /**
+   * Invokes an action. Resolves with the outcome for 200, 202, and for 502/500 that carry an
+   * activation (the action failed, OpenWhisk worked); rejects with {@link OpenWhiskHttpError}
+   * for every other status.
+   */
+  async invoke(
+    name: string | ActionName,
+    params: Readonly<Record<string, unknown>> = {},
+    options: InvokeOptions = {},
+  ): Promise<InvokeOutcome> {
+    const action = typeof name === "string" ? mustParseActionName(name) : name;
+    const blocking = options.blocking === true;
+    const result = blocking && options.result === true;
+    // Both flags always go out, as the wsk CLI sends them: explicit beats server defaults.
+    let query = `?blocking=${blocking}&result=${result}`;
+    if (options.waitMs !== undefined) query += `&timeout=${options.waitMs}`;
+    const path = actionPath(action) + query;
+    const response = await this.#exchange.send({
+      method: "POST",
+      path,
+      body: params,
+      timeoutMs: options.timeoutMs ?? this.#timeoutMs,
+    });
+    const url = this.#exchange.displayUrl(path);
+    if (response.jsonError !== undefined && response.status < 300) {
+      throw new OpenWhiskProtocolError(
+        "POST",
+        url,
+        `body is not JSON: ${response.jsonError}`,
+        response.status,
+      );
+    }
+    const classified = classifyInvokeResponse({
+      status: response.status,
+      activationIdHeader: headerValue(response, ACTIVATION_ID_HEADER),
+      json: response.json,
+      resultRequested: result,
+    });
+    if (classified.ok) return classified.outcome;
+    if (classified.failure === "protocol") {
+      throw new OpenWhiskProtocolError("POST", url, classified.reason, response.status);
+    }
+    throw new OpenWhiskHttpError(
+      "POST",
+      url,
+      response.status,
+      classified.errorBody,
+      headerValue(response, "x-request-id"),
+    );
+  }
+
+  /**
+   * Every action of a namespace (including those inside its packages), fetched page by page
+   * until a short page.
+   */
+  async listActions(
+    namespace: string = DEFAULT_NAMESPACE,
+    options: ListActionsOptions = {},
+  ): Promise<ActionSummary[]> {
+    const pageSize = options.limit ?? MAX_PAGE_SIZE;
+    const maxItems = options.maxItems ?? 100_000;
+    const base = `/api/v1/namespaces/${segment(namespace)}/actions`;
+    const walked = await walkPages<ActionSummary>({
+      pageSize,
+      maxItems,
+      keyOf: (action) => `${action.namespace}/${action.name}`,
+      fetchPage: async (skip, limit) => {
+        const path = `${base}?limit=${limit}&skip=${skip}`;
+        const json = await this.#getJson(path, options.timeoutMs);
+        if (!Array.isArray(json) || !json.every(isActionSummary)) {
+          const url = this.#exchange.displayUrl(path);
+          throw new OpenWhiskProtocolError("GET", url, "action list is not an array of actions");
+        }
+        return json;
+      },
+    });
+    if (walked.truncated) {
+      const url = this.#exchange.displayUrl(base);
+      throw new OpenWhiskProtocolError("GET", url, `more than ${maxItems} actions listed`);
+    }
+    return walked.items;
+  }
+
+  /** The activation record; 404 (as OpenWhiskHttpError) until the activation has finished. */
+  async getActivation(
+    namespace: string,
+    activationId: string,
+    options: CallOptions = {},
+  ): Promise<ActivationRecord> {
+    const path = `/api/v1/namespaces/${segment(namespace)}/activations/${segment(activationId)}`;
+    const json = await this.#getJson(path, options.timeoutMs);
+    if (!isActivationRecord(json)) {
+      const url = this.#exchange.displayUrl(path);
+      throw new OpenWhiskProtocolError("GET", url, "not an activation record", 200);
+    }
+    return json;
+  }
+
+  /** Closes pooled sockets. The client must not be used afterwards. */
+  close(): void {
+    this.#exchange.close();
+  }
+
+  toString(): string {
+    return `OpenWhiskClient(${this.apiRoot})`;
+  }
+
+  async #getJson(path: string, timeoutMs: number | undefined): Promise<unknown> {
+    const response = await this.#exchange.send({
+      method: "GET",
+      path,
+      timeoutMs: timeoutMs ?? this.#timeoutMs,
+    });
+    const url = this.#exchange.displayUrl(path);
+    if (response.status !== 200) {
+      const body = isErrorBody(response.json) ? response.json : undefined;
+      throw new OpenWhiskHttpError(
+        "GET",
+        url,
+        response.status,
+        body,
+        headerValue(response, "x-request-id"),
+      );
+    }
+    if (response.json === undefined) {
+      const reason =
+        response.jsonError === undefined ? "empty body" : `body is not JSON: ${response.jsonError}`;
+      throw new OpenWhiskProtocolError("GET", url, reason, response.status);
+    }
+    return response.json;
+  }
+}
