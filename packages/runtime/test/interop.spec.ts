@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { serve, type RunningServer } from "../src/serve.js";
 import { createTransport } from "../src/transports.js";
 import { testRoutes } from "./fixtures.js";
-import { grpc, loadUiiitRpc, unary } from "./grpc-js.js";
+import { grpc, loadUiiitRpc, unary } from "@soe/testing";
 
 let server: RunningServer;
 

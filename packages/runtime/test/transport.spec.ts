@@ -8,9 +8,8 @@ import { controlAuthInterceptor } from "../src/control-auth.js";
 import { type RunningServer, serve } from "../src/serve.js";
 import { requestNotSent } from "../src/grpc-transport.js";
 import { createTransport, type EndpointTransport, TransportPool } from "../src/transports.js";
-import { makeTestCerts } from "./certs.js";
+import { grpc, loadUiiitRpc, makeTestCerts } from "@soe/testing";
 import { runLambda, testRoutes } from "./fixtures.js";
-import { grpc, loadUiiitRpc } from "./grpc-js.js";
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

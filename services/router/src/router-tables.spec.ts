@@ -1,11 +1,14 @@
 import { EdgeRouterConf_Action } from "@soe/proto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, test } from "vitest";
 import { Conf } from "./conf-string.js";
 import { FakeClock } from "./fake-clock.js";
+import { ForwardingTable } from "./forwarding-table.js";
 import { NoDestinations } from "./forwarding-table-errors.js";
+import { NoneOptimizer } from "./optimizers/local-optimizer.js";
 import { makeLocalOptimizer } from "./optimizers/optimizer-factory.js";
 import { makeForwardingTable } from "./policies/policy-factory.js";
 import { FINAL_TABLE, OVERALL_TABLE, RouterTables } from "./router-tables.js";
+import { WeightedRandomPolicy } from "./policies/weighted-random-policy.js";
 import { mulberry32 } from "./seeded-random.js";
 import { formatTableDump } from "./table-dump.js";
 
@@ -123,5 +126,44 @@ describe("RouterTables", () => {
     change("l", "a", 1, true);
     expect(tables.rows(2)).toEqual([]);
     expect(tables.numTables).toBe(2);
+  });
+});
+
+describe("RouterTables eject and restore", () => {
+  test("takes a destination out of every lambda of both tables and puts it back", () => {
+    const tables = new RouterTables({
+      makeTable: () => new ForwardingTable("random", () => new WeightedRandomPolicy(() => 0.5)),
+      makeOptimizer: () => new NoneOptimizer(),
+    });
+    const change = (lambda: string, destination: string, weight: number, final: boolean) =>
+      tables.configure({
+        action: EdgeRouterConf_Action.CHANGE,
+        lambda,
+        destination,
+        weight,
+        final,
+      });
+    change("a", "c:1", 0.5, true);
+    change("b", "c:1", 2, false);
+    change("a", "c:2", 1, true);
+    const ejected = tables.eject("c:1");
+    expect(ejected).toEqual([
+      { table: 0, lambda: "a", weight: 0.5, final: true },
+      { table: 0, lambda: "b", weight: 2, final: false },
+      { table: 1, lambda: "a", weight: 0.5, final: true },
+    ]);
+    expect(tables.rows(0).map((r) => r.destination)).toEqual(["c:2"]);
+    // The controller re-installed one pair meanwhile: its new weight is kept.
+    change("a", "c:1", 3, true);
+    tables.restore("c:1", ejected);
+    expect(tables.rows(0).map((r) => [r.lambda, r.destination, r.weight])).toEqual([
+      ["a", "c:1", 3],
+      ["a", "c:2", 1],
+      ["b", "c:1", 2],
+    ]);
+    expect(tables.rows(1).map((r) => [r.lambda, r.destination, r.weight])).toEqual([
+      ["a", "c:1", 3],
+      ["a", "c:2", 1],
+    ]);
   });
 });

@@ -17,6 +17,14 @@ export interface ConfigureRequest {
   readonly final: boolean;
 }
 
+/** A route taken out of a table while its destination is unreachable. */
+export interface EjectedRoute {
+  readonly table: TableId;
+  readonly lambda: string;
+  readonly weight: number;
+  readonly final: boolean;
+}
+
 export interface RouterTablesOptions {
   /** Called twice: one table per id, each with its own policy state. */
   readonly makeTable: () => ForwardingTable;
@@ -96,6 +104,37 @@ export class RouterTables {
   /** Drops a failed destination of a lambda from both tables (reference §3.3 step 6). */
   evict(lambda: string, destination: string): void {
     for (const table of this.#tables) table.remove(lambda, destination);
+  }
+
+  /**
+   * Takes a destination out of every lambda of both tables, returning what was there so that
+   * `restore` can put it back for a probe (an unreachable computer is unreachable for all its
+   * lambdas).
+   */
+  eject(destination: string): EjectedRoute[] {
+    const ejected: EjectedRoute[] = [];
+    this.#tables.forEach((table, id) => {
+      for (const row of table.rows()) {
+        if (row.destination !== destination) continue;
+        ejected.push({
+          table: id as TableId,
+          lambda: row.lambda,
+          weight: row.weight,
+          final: row.final,
+        });
+        table.remove(row.lambda, destination);
+      }
+    });
+    return ejected;
+  }
+
+  /** Puts ejected routes back, except where the controller has installed the pair anew since. */
+  restore(destination: string, routes: readonly EjectedRoute[]): void {
+    for (const route of routes) {
+      const table = this.#tables[route.table];
+      if (table.has(route.lambda, destination)) continue;
+      table.change(route.lambda, destination, route.weight, route.final);
+    }
   }
 
   /** GetTable: the rows of table `id`, sorted; an unknown id is an empty list, not an error. */

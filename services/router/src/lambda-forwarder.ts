@@ -1,0 +1,159 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { Code, ConnectError, createClient, type HandlerContext } from "@connectrpc/connect";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { EdgeServer, type LambdaRequest, type LambdaResponseSchema } from "@soe/proto";
+
+type LambdaReply = MessageInitShape<typeof LambdaResponseSchema>;
+import { type Logger, requestNotSent, type TransportPool } from "@soe/runtime";
+import type { DestinationHealth } from "./destination-health.js";
+import type { DestinationLimiter } from "./destination-limiter.js";
+import { NoDestinations } from "./forwarding-table-errors.js";
+import type { RetryBudget } from "./retry-budget.js";
+import type { RouterTables } from "./router-tables.js";
+
+/** Reference §3.3: a request that has crossed this many edge nodes is looping. */
+export const MAX_HOPS = 254;
+export const LOOP_DETECTED = "loop detected";
+
+export interface LambdaForwarderOptions {
+  readonly tables: RouterTables;
+  readonly health: DestinationHealth;
+  readonly limiter: DestinationLimiter;
+  readonly budget: RetryBudget;
+  readonly transports: TransportPool;
+  /** Deadline of every forwarded call, ms (`--timeout`); the caller's own deadline, if shorter, wins. */
+  readonly timeoutMs: number;
+  /** Artificial delay before forwarding, uniform in [min, max] seconds (`--router-conf`). */
+  readonly forwardDelay: { readonly min: number; readonly max: number };
+  /** `fake=true`: answer OK without forwarding, learning a fake time (scalability tests). */
+  readonly fake: boolean;
+  readonly rng: () => number;
+  /** Called once per ejection: the table changed (a probe must be scheduled). */
+  readonly onEjected: (destination: string) => void;
+  readonly logger: Logger;
+}
+
+/**
+ * RunLambda on a router (reference §3.3, with DESIGN §4's failure semantics): pick a destination
+ * from the table the request's `forward` flag names, forward with `hops+1` and `forward=true`,
+ * and learn from the observed latency. A lambda's own non-OK retcode goes back unchanged and
+ * evicts nothing. Only transport failures eject a destination; a request that provably never
+ * reached it is retried elsewhere within the retry budget.
+ */
+export class LambdaForwarder {
+  constructor(private readonly options: LambdaForwarderOptions) {}
+
+  async run(request: LambdaRequest, context: HandlerContext): Promise<LambdaReply> {
+    const { tables, health, limiter, budget, logger } = this.options;
+    if (request.hops > MAX_HOPS) return { retcode: LOOP_DETECTED };
+    if (this.options.fake) return this.#fake(request);
+    budget.deposit();
+    const callerMs = context.timeoutMs();
+    // When the caller's deadline is the shorter one, a timeout says nothing about the destination.
+    const callerBound = callerMs !== undefined && callerMs < this.options.timeoutMs;
+    const deadline = performance.now() + (callerBound ? callerMs : this.options.timeoutMs);
+    for (;;) {
+      let destination: string;
+      try {
+        destination = tables.select(request.name, request.forward);
+      } catch (error) {
+        if (!(error instanceof NoDestinations)) throw error;
+        const ejected = health.ejectedFor(request.name);
+        return {
+          retcode:
+            ejected === 0
+              ? error.message
+              : `${error.message}: all ${ejected} destination(s) of '${request.name}' are unreachable`,
+        };
+      }
+      const delay = this.#forwardDelayMs();
+      if (delay > 0) await sleep(delay);
+
+      const started = performance.now();
+      const remaining = deadline - started;
+      let release: (() => void) | undefined;
+      try {
+        if (remaining <= 0) {
+          throw new ConnectError("the operation timed out", Code.DeadlineExceeded);
+        }
+        const slot = limiter.acquire(destination, remaining);
+        release = typeof slot === "function" ? slot : await slot;
+        const response = await createClient(
+          EdgeServer,
+          this.options.transports.get(destination),
+        ).runLambda(
+          // Reference §1.7/§3.3: forwarded requests carry hops+1 and forward=true, and a
+          // router never propagates dry (the call executes for real).
+          { ...request, hops: request.hops + 1, forward: true, dry: false },
+          { timeoutMs: deadline - performance.now(), signal: context.signal },
+        );
+        health.succeeded(destination);
+        if (response.retcode === "OK") {
+          tables.succeeded(
+            request.name,
+            destination,
+            request.forward,
+            (performance.now() - started) / 1000,
+          );
+        }
+        if (response.responder === "") response.responder = destination;
+        return response;
+      } catch (error) {
+        const failure = ConnectError.from(error);
+        const callerGaveUp =
+          context.signal.aborted || (callerBound && failure.code === Code.DeadlineExceeded);
+        if (!isTransportFailure(failure) || callerGaveUp) throw failure;
+        this.#eject(destination, failure);
+        if (requestNotSent(error) && deadline > performance.now() && budget.tryRetry()) {
+          logger.debug({ lambda: request.name, destination }, "retrying on another destination");
+          continue;
+        }
+        throw new ConnectError(
+          `forwarding '${request.name}' to ${destination} failed: ${failure.rawMessage}`,
+          failure.code,
+        );
+      } finally {
+        release?.();
+      }
+    }
+  }
+
+  #eject(destination: string, failure: ConnectError): void {
+    const routes = this.options.tables.eject(destination);
+    if (this.options.health.failed(destination, routes)) {
+      this.options.logger.warn(
+        { destination, code: Code[failure.code], reason: failure.rawMessage },
+        "destination unreachable: ejected",
+      );
+      this.options.onEjected(destination);
+    }
+  }
+
+  #forwardDelayMs(): number {
+    const { min, max } = this.options.forwardDelay;
+    if (max <= 0) return 0;
+    return (min + (max - min) * this.options.rng()) * 1000;
+  }
+
+  /** Reference fake mode: OK at once, with 0.001 + U[0,1] s fed to the optimizer. */
+  #fake(request: LambdaRequest): LambdaReply {
+    try {
+      const destination = this.options.tables.select(request.name, request.forward);
+      this.options.tables.succeeded(
+        request.name,
+        destination,
+        request.forward,
+        0.001 + this.options.rng(),
+      );
+    } catch (error) {
+      if (error instanceof NoDestinations) return { retcode: error.message };
+      throw error;
+    }
+    return { retcode: "OK" };
+  }
+}
+
+/** Failures that say the destination is not there: nothing else ejects it (DESIGN §4). */
+function isTransportFailure(error: ConnectError): boolean {
+  return error.code === Code.Unavailable || error.code === Code.DeadlineExceeded;
+}

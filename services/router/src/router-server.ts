@@ -1,0 +1,266 @@
+import { randomUUID } from "node:crypto";
+import { createClient } from "@connectrpc/connect";
+import { EdgeController, EdgeRouter, EdgeServer } from "@soe/proto";
+import {
+  type ClientTlsOptions,
+  controlAuthInterceptor,
+  createLogger,
+  formatEndpoint,
+  type Logger,
+  MetricsRegistry,
+  type PeriodicTask,
+  parseEndpoint,
+  registerProcessMetrics,
+  type RunningServer,
+  type ServerTlsOptions,
+  serve,
+  startPeriodicTask,
+  TransportPool,
+} from "@soe/runtime";
+import { Conf } from "./conf-string.js";
+import { DestinationHealth } from "./destination-health.js";
+import { DestinationLimiter } from "./destination-limiter.js";
+import { LambdaForwarder } from "./lambda-forwarder.js";
+import { makeLocalOptimizer } from "./optimizers/optimizer-factory.js";
+import { makeForwardingTable } from "./policies/policy-factory.js";
+import { RetryBudget } from "./retry-budget.js";
+import { RouterTables } from "./router-tables.js";
+import { tableService } from "./table-service.js";
+
+export interface RouterServerOptions {
+  /** Lambda end-point (EdgeServer), `host:port`; port 0 picks one. */
+  readonly serverEndpoint: string;
+  /** Forwarding-table end-point (EdgeRouter); may equal serverEndpoint (one port for both). */
+  readonly configurationEndpoint: string;
+  /** Controller to announce to; empty = none. */
+  readonly controllerEndpoint?: string;
+  /** Host announced instead of the bound one (bind 0.0.0.0, announce a reachable name). */
+  readonly advertise?: string;
+  readonly tableConf?: string;
+  readonly optimizerConf?: string;
+  readonly routerConf?: string;
+  /** Deadline of each forwarded call, ms. */
+  readonly timeoutMs?: number;
+  /** Re-announcement period, ms (a third of the controller's lease). */
+  readonly announcePeriodMs?: number;
+  readonly token?: string;
+  readonly tls?: ServerTlsOptions;
+  readonly clientTls?: ClientTlsOptions;
+  readonly logger?: Logger;
+  readonly clock?: () => number;
+  readonly rng?: () => number;
+}
+
+export interface RouterServer {
+  /** Lambda end-point as bound. */
+  readonly serverEndpoint: string;
+  readonly configurationEndpoint: string;
+  readonly tables: RouterTables;
+  readonly bootId: string;
+  close(): Promise<void>;
+}
+
+/** Reference §3.7 defaults, except max-pending-clients (2 there, for its thread-per-call pool). */
+export const DEFAULT_ROUTER_CONF = "max-pending-clients=100,min-forward-time=0,max-forward-time=0";
+export const DEFAULT_TABLE_CONF = "type=random";
+export const DEFAULT_OPTIMIZER_CONF = "type=trivial,period=10,stat=mean";
+
+/**
+ * An edge router: two forwarding tables behind `uiiit.rpc.EdgeRouter`, lambdas forwarded behind
+ * `uiiit.rpc.EdgeServer`, announced to the controller with a lease. Start-up order as the
+ * reference: tables, table server, lambda server, then the announcement.
+ */
+export async function createRouterServer(options: RouterServerOptions): Promise<RouterServer> {
+  const logger = options.logger ?? createLogger({ name: "edgerouter" });
+  const clock = options.clock ?? (() => performance.now());
+  const rng = options.rng ?? Math.random;
+  const routerConf = parseConf(options.routerConf ?? DEFAULT_ROUTER_CONF, logger);
+  const tableConf = parseConf(options.tableConf ?? DEFAULT_TABLE_CONF, logger);
+  const optimizerConf = parseConf(options.optimizerConf ?? DEFAULT_OPTIMIZER_CONF, logger);
+
+  const tables = new RouterTables({
+    makeTable: () => makeForwardingTable(tableConf, { clock, rng }),
+    makeOptimizer: (table) => makeLocalOptimizer(optimizerConf, table, clock),
+  });
+  const health = new DestinationHealth(clock, { initialMs: 500, maxMs: 30_000, rng });
+  const transports = new TransportPool({
+    ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
+  });
+  const controlTransports = new TransportPool({
+    defaultTimeoutMs: 2_000,
+    ...(options.token === undefined ? {} : { token: options.token }),
+    ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
+  });
+  const controller = options.controllerEndpoint
+    ? createClient(EdgeController, controlTransports.get(options.controllerEndpoint))
+    : undefined;
+
+  const timers = new Set<NodeJS.Timeout>();
+  const at = (when: number | undefined, run: () => void) => {
+    if (when === undefined) return;
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        run();
+      },
+      Math.max(0, when - clock()),
+    );
+    timer.unref();
+    timers.add(timer);
+  };
+  // Probes put ejected routes back when their back-off expires.
+  const scheduleProbes = () =>
+    at(health.nextProbeAt(), () => {
+      for (const probe of health.due()) {
+        logger.info({ destination: probe.destination }, "probing ejected destination");
+        tables.restore(probe.destination, probe.routes);
+      }
+      scheduleProbes();
+    });
+  const pollOptimizers = () =>
+    at(tables.nextDueAt(), () => {
+      for (const report of tables.poll()) {
+        for (const pair of report.vanished) logger.debug(pair, "optimizer: pair left the table");
+      }
+      pollOptimizers();
+    });
+  pollOptimizers();
+
+  const forwarder = new LambdaForwarder({
+    tables,
+    health,
+    limiter: new DestinationLimiter(
+      routerConf.has("max-pending-clients") ? routerConf.getUint("max-pending-clients") : 100,
+    ),
+    budget: new RetryBudget({ ratio: 0.2, clock }),
+    transports,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    forwardDelay: {
+      min: routerConf.has("min-forward-time") ? routerConf.getDouble("min-forward-time") : 0,
+      max: routerConf.has("max-forward-time") ? routerConf.getDouble("max-forward-time") : 0,
+    },
+    fake: routerConf.has("fake") && routerConf.getBool("fake"),
+    rng,
+    logger,
+    onEjected: (destination) => {
+      scheduleProbes();
+      // The controller is told, and decides (DESIGN §4); a failure to tell it is only logged.
+      controller
+        ?.removeComputer({ edgeServerEndpoint: destination })
+        .catch((err: unknown) =>
+          logger.warn(
+            { err, controller: options.controllerEndpoint },
+            "Could not reach controller",
+          ),
+        );
+    },
+  });
+
+  const metrics = new MetricsRegistry();
+  registerProcessMetrics(metrics);
+  const interceptors = [
+    controlAuthInterceptor({
+      token: options.token,
+      protect: (procedure) => procedure === "/uiiit.rpc.EdgeRouter/Configure",
+    }),
+  ];
+  const common = {
+    logger,
+    metrics,
+    interceptors,
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
+  };
+  const servers: RunningServer[] = [];
+  const shared = options.serverEndpoint === options.configurationEndpoint;
+  const tableImpl = tableService(tables, health, logger);
+  const lambdaImpl = { runLambda: forwarder.run.bind(forwarder) };
+  try {
+    const tableServer = await serve({
+      ...common,
+      name: "edgerouter",
+      endpoint: options.configurationEndpoint,
+      routes: (router) => {
+        router.service(EdgeRouter, tableImpl);
+        if (shared) router.service(EdgeServer, lambdaImpl);
+      },
+    });
+    servers.push(tableServer);
+    const lambdaServer = shared
+      ? tableServer
+      : await serve({
+          ...common,
+          name: "edgerouter",
+          endpoint: options.serverEndpoint,
+          routes: (router) => router.service(EdgeServer, lambdaImpl),
+        });
+    if (!shared) servers.push(lambdaServer);
+
+    const bootId = randomUUID();
+    const announced = {
+      edgeServerEndpoint: advertised(lambdaServer.endpoint, options.advertise),
+      forwardingTableEndpoint: advertised(tableServer.endpoint, options.advertise),
+      bootId,
+    };
+    let announcer: PeriodicTask | undefined;
+    if (controller !== undefined) {
+      let announcedOnce = false;
+      announcer = startPeriodicTask(
+        async () => {
+          await controller.announceRouter(announced);
+          if (!announcedOnce)
+            logger.info({ controller: options.controllerEndpoint, ...announced }, "announced");
+          announcedOnce = true;
+        },
+        {
+          periodMs: options.announcePeriodMs ?? 5_000,
+          backoff: { initialMs: 200, maxMs: options.announcePeriodMs ?? 5_000 },
+          onError: (err, failures) =>
+            logger.warn(
+              { err, failures, controller: options.controllerEndpoint },
+              "announce failed",
+            ),
+        },
+      );
+    }
+    logger.info(
+      {
+        lambdas: lambdaServer.endpoint,
+        table: tableServer.endpoint,
+        tableConf: tableConf.toString(),
+        optimizerConf: optimizerConf.toString(),
+        routerConf: routerConf.toString(),
+      },
+      "edge router started",
+    );
+    return {
+      serverEndpoint: lambdaServer.endpoint,
+      configurationEndpoint: tableServer.endpoint,
+      tables,
+      bootId,
+      async close() {
+        await announcer?.stop();
+        for (const timer of timers) clearTimeout(timer);
+        await Promise.all(servers.map((s) => s.close()));
+        transports.close();
+        controlTransports.close();
+      },
+    };
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.close()));
+    transports.close();
+    controlTransports.close();
+    throw error;
+  }
+}
+
+function parseConf(text: string, logger: Logger): Conf {
+  const { conf, warnings } = Conf.parse(text);
+  for (const warning of warnings) logger.warn(warning);
+  return conf;
+}
+
+/** The end-point to announce: the bound port, with the advertised host if one is set. */
+function advertised(bound: string, host: string | undefined): string {
+  if (!host) return bound;
+  return formatEndpoint({ host, port: parseEndpoint(bound).port });
+}
