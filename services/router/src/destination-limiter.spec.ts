@@ -17,8 +17,12 @@ describe("DestinationLimiter", () => {
     const r1 = await take(limiter, "d");
     await take(limiter, "d");
     const order: number[] = [];
-    const w3 = take(limiter, "d").then((r) => (order.push(3), r));
-    const w4 = take(limiter, "d").then((r) => (order.push(4), r));
+    const granted = (n: number) => (release: Release) => {
+      order.push(n);
+      return release;
+    };
+    const w3 = take(limiter, "d").then(granted(3));
+    const w4 = take(limiter, "d").then(granted(4));
     expect(limiter.pending("d")).toBe(2);
     expect(limiter.waiting("d")).toBe(2);
     r1();
