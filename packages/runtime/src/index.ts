@@ -37,6 +37,7 @@ export {
   type ProgramSpec,
 } from "./options.js";
 export { type MainIO, parseOrExit } from "./run-main.js";
+export { Conf, InvalidConf, InvalidValue, NoValue } from "./conf-string.js";
 export { createLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { onShutdown, type ShutdownOptions } from "./shutdown.js";
 export {

@@ -1,4 +1,3 @@
-export { Conf, InvalidConf, InvalidValue, NoValue } from "./conf-string.js";
 export { FakeClock } from "./fake-clock.js";
 export { formatCppFloat } from "./float-format.js";
 export { ForwardingTable, type TableRow } from "./forwarding-table.js";

@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-import { createLogger, loadClientTls, loadServerTls, onShutdown, parseOrExit } from "@soe/runtime";
-import { InvalidConf, InvalidValue, NoValue } from "./conf-string.js";
+import {
+  createLogger,
+  InvalidConf,
+  InvalidValue,
+  loadClientTls,
+  loadServerTls,
+  NoValue,
+  onShutdown,
+  parseOrExit,
+} from "@soe/runtime";
 import { InvalidOptimizerConf } from "./optimizers/optimizer-factory.js";
 import { InvalidTableType } from "./policies/policy-factory.js";
 import {

@@ -3,6 +3,7 @@ import { createClient } from "@connectrpc/connect";
 import { EdgeController, EdgeRouter, EdgeServer } from "@soe/proto";
 import {
   type ClientTlsOptions,
+  Conf,
   controlAuthInterceptor,
   createLogger,
   formatEndpoint,
@@ -17,7 +18,6 @@ import {
   startPeriodicTask,
   TransportPool,
 } from "@soe/runtime";
-import { Conf } from "./conf-string.js";
 import { DestinationHealth } from "./destination-health.js";
 import { DestinationLimiter } from "./destination-limiter.js";
 import { LambdaForwarder } from "./lambda-forwarder.js";

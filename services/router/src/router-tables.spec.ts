@@ -1,6 +1,6 @@
 import { EdgeRouterConf_Action } from "@soe/proto";
 import { describe, expect, it, test } from "vitest";
-import { Conf } from "./conf-string.js";
+import { Conf } from "@soe/runtime";
 import { FakeClock } from "./fake-clock.js";
 import { ForwardingTable } from "./forwarding-table.js";
 import { NoDestinations } from "./forwarding-table-errors.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Conf } from "../conf-string.js";
+import { Conf } from "@soe/runtime";
 import { FakeClock } from "../fake-clock.js";
 import { ForwardingTable } from "../forwarding-table.js";
 import { WeightedRandomPolicy } from "../policies/weighted-random-policy.js";

@@ -1,4 +1,4 @@
-import type { Conf } from "../conf-string.js";
+import type { Conf } from "@soe/runtime";
 import { AsyncOptimizer } from "./async-optimizer.js";
 import { AsyncPfOptimizer } from "./async-pf-optimizer.js";
 import { type LocalOptimizer, NoneOptimizer, type WeightedTable } from "./local-optimizer.js";

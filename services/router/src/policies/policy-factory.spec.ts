@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Conf, NoValue } from "../conf-string.js";
+import { Conf, NoValue } from "@soe/runtime";
 import { FakeClock } from "../fake-clock.js";
 import { mulberry32 } from "../seeded-random.js";
 import { InvalidTableType, makeForwardingTable } from "./policy-factory.js";

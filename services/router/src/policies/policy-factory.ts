@@ -1,4 +1,4 @@
-import type { Conf } from "../conf-string.js";
+import type { Conf } from "@soe/runtime";
 import { ForwardingTable } from "../forwarding-table.js";
 import type { Rng } from "../seeded-random.js";
 import type { SelectionPolicyFactory } from "../selection-policy.js";
