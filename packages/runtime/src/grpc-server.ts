@@ -159,10 +159,16 @@ export function createGrpcUnaryHandler(options: GrpcUnaryHandlerOptions) {
         headers,
         deadline,
       );
-      const call =
-        interceptors.length === 0
-          ? route.impl(request, context)
-          : invokeWithInterceptors(route, interceptors, request, context);
+      let call: unknown;
+      try {
+        call =
+          interceptors.length === 0
+            ? route.impl(request, context)
+            : invokeWithInterceptors(route, interceptors, request, context);
+      } catch (error) {
+        // A synchronous handler may throw before returning a promise.
+        call = Promise.reject(error);
+      }
       Promise.resolve(call).then(
         (result) => respond(result),
         (error: unknown) => {

@@ -44,9 +44,15 @@ export async function runLambda(req: LambdaRequest, ctx: HandlerContext) {
   }
 }
 
+function syncThrow(): never {
+  throw new ConnectError("thrown synchronously", Code.FailedPrecondition);
+}
+
 /** EdgeServer + EdgeComputer.StreamUtil (3 samples, or an error after 2 if x-fail is set). */
 export const testRoutes: Routes = (router) => {
-  router.service(EdgeServer, { runLambda });
+  router.service(EdgeServer, {
+    runLambda: (req, ctx) => (req.name === "sync-crash" ? syncThrow() : runLambda(req, ctx)),
+  });
   router.service(EdgeComputer, {
     async *streamUtil(_req, ctx) {
       for (let i = 1; i <= 3; i++) {

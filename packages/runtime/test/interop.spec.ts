@@ -61,6 +61,12 @@ describe.each(Object.entries(transports))("%s", (_name, make) => {
     expect(ce.metadata.get("x-why")).toBe("because");
   });
 
+  test("a handler that throws synchronously still answers with its error", async () => {
+    const client = createClient(EdgeServer, make());
+    const error = await client.runLambda({ name: "sync-crash" }).catch((e: unknown) => e);
+    expect(ConnectError.from(error).code).toBe(Code.FailedPrecondition);
+  });
+
   test("a handler's plain exception is Internal", async () => {
     const client = createClient(EdgeServer, make());
     const error = await client.runLambda({ name: "crash" }).catch((e: unknown) => e);
