@@ -58,6 +58,20 @@ export {
   type InvokeOutcome,
 } from "./invoke-outcome.js";
 export {
+  badRequestReply,
+  type DecodedLambdaReply,
+  failureToLambdaReply,
+  formatWskRetcode,
+  fromLambdaReply,
+  isWskFailure,
+  type LambdaReply,
+  parseWskRetcode,
+  RETCODE_OK,
+  toLambdaReply,
+  WskFailure,
+  type WskRetcode,
+} from "./lambda-outcome.js";
+export {
   type CallOptions,
   type InvokeOptions,
   type ListActionsOptions,

@@ -1,0 +1,83 @@
+import { OpenWhiskUnreachableError } from "@soe/openwhisk";
+import type { ActionSummary } from "@soe/openwhisk";
+import { describe, expect, it } from "vitest";
+import { ActionLister, type ActionView, lambdasOf, viewChange } from "./action-lister.js";
+
+const listed = (actions: string[]): ActionView => ({ reachable: true, actions });
+const down = (reason = "refused"): ActionView => ({ reachable: false, reason });
+
+function summary(namespace: string, name: string): ActionSummary {
+  return { namespace, name, version: "0.0.1", publish: false, annotations: [], updated: 1 };
+}
+
+describe("viewChange", () => {
+  it("reports the first listing as a change, even an empty one", () => {
+    expect(viewChange(undefined, listed([]))).toEqual({
+      before: undefined,
+      after: listed([]),
+      added: [],
+      removed: [],
+    });
+    expect(viewChange(undefined, listed(["/g/a"]))?.added).toEqual(["/g/a"]);
+  });
+
+  it("ignores a listing with the same names", () => {
+    expect(viewChange(listed(["/g/a", "/g/b"]), listed(["/g/a", "/g/b"]))).toBeUndefined();
+  });
+
+  it("reports added and removed names", () => {
+    const change = viewChange(listed(["/g/a", "/g/b"]), listed(["/g/b", "/g/c"]));
+    expect(change?.added).toEqual(["/g/c"]);
+    expect(change?.removed).toEqual(["/g/a"]);
+  });
+
+  it("reports losing and regaining the server, but not a second failure", () => {
+    expect(viewChange(listed(["/g/a"]), down())?.removed).toEqual(["/g/a"]);
+    expect(viewChange(down("refused"), down("timed out"))).toBeUndefined();
+    expect(viewChange(down(), listed(["/g/a"]))?.added).toEqual(["/g/a"]);
+    expect(viewChange(down(), listed([]))).toMatchObject({ added: [], removed: [] });
+  });
+
+  it("offers no lambdas while the server cannot be listed", () => {
+    expect(lambdasOf(down())).toEqual([]);
+    expect(lambdasOf(undefined)).toEqual([]);
+    expect(lambdasOf(listed(["/g/a"]))).toEqual(["/g/a"]);
+  });
+});
+
+describe("ActionLister", () => {
+  it("names actions with their namespace and package, sorted", async () => {
+    const calls: unknown[] = [];
+    const lister = new ActionLister(
+      {
+        listActions: async (namespace, options) => {
+          calls.push([namespace, options]);
+          return [summary("guest/pkg", "act"), summary("guest", "copy"), summary("guest", "b")];
+        },
+      },
+      { pageSize: 50, timeoutMs: 1000 },
+    );
+    expect(await lister.list()).toEqual(listed(["/guest/b", "/guest/copy", "/guest/pkg/act"]));
+    expect(calls).toEqual([["_", { limit: 50, timeoutMs: 1000 }]]);
+  });
+
+  it("turns a failed listing into an unreachable view, and remembers each view", async () => {
+    let fail = false;
+    const lister = new ActionLister({
+      listActions: async () => {
+        if (fail)
+          throw new OpenWhiskUnreachableError("GET", "http://ow/api/v1", new Error("ECONNREFUSED"));
+        return [summary("guest", "copy")];
+      },
+    });
+    expect((await lister.refresh())?.added).toEqual(["/guest/copy"]);
+    expect(await lister.refresh()).toBeUndefined();
+    fail = true;
+    const change = await lister.refresh();
+    expect(change?.removed).toEqual(["/guest/copy"]);
+    expect(lister.current).toEqual({
+      reachable: false,
+      reason: "OpenWhisk GET http://ow/api/v1 is unreachable: ECONNREFUSED",
+    });
+  });
+});

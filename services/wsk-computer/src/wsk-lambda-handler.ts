@@ -1,0 +1,132 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { HandlerContext } from "@connectrpc/connect";
+import {
+  badRequestReply,
+  failureToLambdaReply,
+  type LambdaReply,
+  type OpenWhiskClient,
+  parseActionName,
+  parseWskRetcode,
+  RETCODE_OK,
+  toLambdaReply,
+} from "@soe/openwhisk";
+import type { LambdaRequest, LambdaResponseSchema } from "@soe/proto";
+import type { Logger } from "@soe/runtime";
+import { parseLambdaInput } from "./lambda-input.js";
+
+type LambdaResponseInit = MessageInitShape<typeof LambdaResponseSchema>;
+
+/** OpenWhisk's longest blocking wait (`timeout` query parameter, openwhisk-api.md §2). */
+export const MAX_BLOCKING_WAIT_MS = 60_000;
+/**
+ * Time left for the answer to travel back to our caller after the blocking wait ends: a tenth of
+ * the caller's remaining time, between 0.5 and 1 s (a router's 30 s deadline leaves 1 s).
+ */
+function callerMarginMs(remainingMs: number): number {
+  return Math.min(1_000, Math.max(500, remainingMs / 10));
+}
+
+/**
+ * The blocking wait to ask OpenWhisk for: ours (`--timeout`), shortened to end before the
+ * caller's gRPC deadline, so that an action still running comes back as `wsk:accepted` with its
+ * activation id instead of the caller's DEADLINE_EXCEEDED.
+ */
+export function blockingWaitMs(timeoutMs: number, callerRemainingMs: number | undefined): number {
+  const wanted =
+    callerRemainingMs === undefined
+      ? timeoutMs
+      : Math.min(timeoutMs, callerRemainingMs - callerMarginMs(callerRemainingMs));
+  return Math.max(1, Math.min(MAX_BLOCKING_WAIT_MS, Math.floor(wanted)));
+}
+
+export interface WskLambdaHandlerOptions {
+  readonly client: Pick<OpenWhiskClient, "invoke">;
+  /** `LambdaResponse.responder`: the API root, or `--name` (reference §6.2). */
+  readonly responder: string;
+  /** Blocking wait asked of OpenWhisk, ms (`--timeout`, at most 60 s). */
+  readonly timeoutMs: number;
+  /**
+   * Added to the wait for our own deadline of the HTTP call: OpenWhisk answers 202 when its wait
+   * ends, so our deadline only fires when OpenWhisk itself hangs.
+   */
+  readonly graceMs?: number;
+  readonly logger: Logger;
+  /** ms, monotonic; for `ptime`. */
+  readonly clock?: () => number;
+  /**
+   * Told when an invocation hints that the listing is stale: the action was not found, or the
+   * server could not be reached.
+   */
+  readonly onSuspect?: (name: string, outcome: "not_found" | "unreachable") => void;
+}
+
+/**
+ * `RunLambda` on an OpenWhisk server (reference §6.2, with DESIGN §4's fixes): a blocking
+ * invocation that returns the whole activation, turned into a reply by the shared mapping of
+ * @soe/openwhisk (lambda-outcome.ts). Every path answers with RPC status OK and `hops + 1`.
+ *
+ * Names are OpenWhisk names: `/guest/copy`, `/guest/pkg/action` as announced; `copy`, `pkg/copy`
+ * and `/_/copy` are passed on with the `_` namespace, which OpenWhisk resolves to the key's own,
+ * so a direct client can use them too (the domain's routers only know the announced names).
+ * A name outside the last listing is still invoked: OpenWhisk is the authority, an action created
+ * a moment ago works at once, and a missing one gets OpenWhisk's own 404 back (`wsk:not_found`).
+ */
+export class WskLambdaHandler {
+  readonly #options: WskLambdaHandlerOptions;
+  readonly #clock: () => number;
+
+  constructor(options: WskLambdaHandlerOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? (() => performance.now());
+  }
+
+  async run(request: LambdaRequest, context?: HandlerContext): Promise<LambdaResponseInit> {
+    const started = this.#clock();
+    // `callback`, chains and DAGs are not served, as in the reference: the call is synchronous.
+    const reply = request.dry
+      ? { retcode: RETCODE_OK, output: "" }
+      : await this.#invoke(request, context);
+    const ptime = request.dry
+      ? 0
+      : Math.min(0xffffffff, Math.max(0, Math.round(this.#clock() - started)));
+    this.#options.logger.debug(
+      { name: request.name, retcode: reply.retcode, ptime, hops: request.hops + 1 },
+      "lambda served",
+    );
+    return {
+      retcode: reply.retcode,
+      output: reply.output,
+      responder: this.#options.responder,
+      ptime,
+      hops: request.hops + 1,
+    };
+  }
+
+  async #invoke(request: LambdaRequest, context: HandlerContext | undefined): Promise<LambdaReply> {
+    const name = parseActionName(request.name);
+    if (!name.ok) return badRequestReply(name.error.message);
+    const input = parseLambdaInput(request.input);
+    if (!input.ok) return badRequestReply(input.reason);
+    const waitMs = blockingWaitMs(this.#options.timeoutMs, context?.timeoutMs());
+    let reply: LambdaReply;
+    try {
+      // Without `result`: only the activation record tells an application error from a
+      // developer error (both are 502), and it carries the activation id.
+      const outcome = await this.#options.client.invoke(name.value, input.params, {
+        blocking: true,
+        result: false,
+        waitMs,
+        timeoutMs: waitMs + (this.#options.graceMs ?? 5_000),
+      });
+      reply = toLambdaReply(outcome);
+    } catch (error) {
+      reply = failureToLambdaReply(error);
+    }
+    const outcome = parseWskRetcode(reply.retcode)?.outcome;
+    if (outcome === "not_found") this.#options.onSuspect?.(request.name, "not_found");
+    if (outcome === "unreachable" || outcome === "timeout") {
+      this.#options.onSuspect?.(request.name, "unreachable");
+    }
+    return reply;
+  }
+}
