@@ -35,3 +35,31 @@ export {
   type RouterRecord,
 } from "./membership-records.js";
 export { endpointAddress, InvalidNode, InvalidTopologyFile, Topology } from "./topology.js";
+export { ControlPlane, type ControlPlaneOptions } from "./control-plane.js";
+export {
+  type ControllerServer,
+  type ControllerServerOptions,
+  createControllerServer,
+  DEFAULT_INSTALL_TIMEOUT_MS,
+  DEFAULT_LEASE_TTL_MS,
+} from "./controller-server.js";
+export { controllerService } from "./controller-service.js";
+export { type QueryServiceOptions, queryService } from "./query-service.js";
+export {
+  type ConfigureCall,
+  type ConfigureSender,
+  configureSucceeded,
+  type InstallQueueListener,
+  RouterInstallQueues,
+  type RouterInstallQueuesOptions,
+  type RouterQueueStatus,
+} from "./router-install-queue.js";
+export {
+  formatState,
+  InvalidStateFile,
+  parseState,
+  readStateFile,
+  StateFile,
+  type StateFileOptions,
+  writeFileAtomic,
+} from "./state-file.js";

@@ -14,6 +14,8 @@ export interface ComputerRecord {
   readonly containers: readonly Container[];
   /** The lambdas of the containers, in container order, each once. */
   readonly lambdas: readonly string[];
+  /** ms on the clock of the last announcement (the read API shows the lease's age). */
+  readonly refreshedAt: number;
   /** ms on the clock; Infinity when leases are off (ttl 0). */
   readonly expiresAt: number;
 }
@@ -23,6 +25,7 @@ export interface RouterRecord {
   readonly lambdaEndpoint: string;
   /** Where Configure goes (`RouterInfo.forwardingTableEndpoint`). */
   readonly tableEndpoint: string;
+  readonly refreshedAt: number;
   readonly expiresAt: number;
 }
 

@@ -208,6 +208,16 @@ describe("Membership leases", () => {
     expect(membership.computer("c")?.expiresAt).toBe(1_900);
   });
 
+  it("records when each lease was last refreshed, also when leases never expire", () => {
+    const { time, membership } = setup(0);
+    membership.announceComputer("c", makeContainers(1));
+    membership.announceRouter("r:6473", "r:6474");
+    time.now = 700;
+    membership.announceComputer("c", makeContainers(1));
+    expect(membership.computer("c")?.refreshedAt).toBe(700);
+    expect(membership.router("r:6473")?.refreshedAt).toBe(0);
+  });
+
   it("snapshots registrations without leases, for the state file", () => {
     const { membership } = setup(1_000);
     membership.announceComputer("c", makeContainers(1));

@@ -63,13 +63,13 @@ export class Membership implements MembershipView {
     const events = this.#collectExpired();
     const existing = this.#computers.get(endpoint);
     if (existing !== undefined && sameContainers(existing.containers, containers)) {
-      this.#computers.set(endpoint, { ...existing, expiresAt: this.#expiry() });
+      this.#computers.set(endpoint, { ...existing, ...this.#lease() });
       return events;
     }
     if (existing !== undefined) events.push(...this.#dropComputer(existing, "replaced"));
 
     const lambdas = [...new Set(containers.map((c) => c.lambda))];
-    const record = { endpoint, containers: [...containers], lambdas, expiresAt: this.#expiry() };
+    const record = { endpoint, containers: [...containers], lambdas, ...this.#lease() };
     this.#computers.set(endpoint, record);
     for (const lambda of lambdas) {
       let offering = this.#lambdas.get(lambda);
@@ -96,14 +96,14 @@ export class Membership implements MembershipView {
     const events = this.#collectExpired();
     const existing = this.#routers.get(lambdaEndpoint);
     if (existing !== undefined && existing.tableEndpoint === tableEndpoint) {
-      this.#routers.set(lambdaEndpoint, { ...existing, expiresAt: this.#expiry() });
+      this.#routers.set(lambdaEndpoint, { ...existing, ...this.#lease() });
       return events;
     }
     if (existing !== undefined) events.push(this.#dropRouter(existing, "replaced"));
     const sharing = this.routerByTable(tableEndpoint);
     if (sharing !== undefined) events.push(this.#dropRouter(sharing, "replaced"));
 
-    this.#routers.set(lambdaEndpoint, { lambdaEndpoint, tableEndpoint, expiresAt: this.#expiry() });
+    this.#routers.set(lambdaEndpoint, { lambdaEndpoint, tableEndpoint, ...this.#lease() });
     events.push({ kind: "router-added", lambdaEndpoint, tableEndpoint });
     return events;
   }
@@ -219,8 +219,13 @@ export class Membership implements MembershipView {
     return { kind: "router-removed", lambdaEndpoint, tableEndpoint, cause };
   }
 
-  #expiry(): number {
-    return this.#ttlMs === 0 ? Number.POSITIVE_INFINITY : this.#clock() + this.#ttlMs;
+  /** A lease starting now. */
+  #lease(): { refreshedAt: number; expiresAt: number } {
+    const now = this.#clock();
+    return {
+      refreshedAt: now,
+      expiresAt: this.#ttlMs === 0 ? Number.POSITIVE_INFINITY : now + this.#ttlMs,
+    };
   }
 }
 

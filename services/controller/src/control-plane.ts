@@ -1,0 +1,221 @@
+import type { Logger } from "@soe/runtime";
+import type { ControllerOutcome, EdgeController } from "./edge-controller.js";
+import { formatInstallStep, opsByRouter, toEdgeRouterConfs } from "./install-plan.js";
+import type { Container, MembershipEvent, MembershipSnapshot } from "./membership.js";
+import type { RouterInstallQueues, RouterQueueStatus } from "./router-install-queue.js";
+
+export interface ControlPlaneOptions {
+  readonly controller: EdgeController;
+  readonly queues: RouterInstallQueues;
+  readonly logger: Logger;
+  /** Called after every change of membership (the state file saves it). */
+  readonly onMembershipChange?: () => void;
+}
+
+// Table end-points remembered after their router left, so that a return is recognised; bounded
+// because routers on ephemeral ports would make the set grow forever.
+const MAX_REMEMBERED_ROUTERS = 10_000;
+
+/**
+ * The pure controller wired to its effects: every change is logged (the reference's lines,
+ * §2.2–2.4 and §9), its plan is queued per router, queues of routers that left are dropped, and
+ * the state file is told. Nothing here waits for a router.
+ *
+ * Two cases the reference never met, because its routers announced once and were forgotten on the
+ * first failure, get a flush and full re-install of the router (`resyncRouter`):
+ *  - a router announces a new boot id: it restarted with empty tables, though its registration,
+ *    refreshed by an identical announcement, never changed;
+ *  - a router comes back after its registration went away (lease expiry, replaced): its table
+ *    may still hold entries of computers that left meanwhile, which nobody told it about.
+ */
+export class ControlPlane {
+  readonly #controller: EdgeController;
+  readonly #queues: RouterInstallQueues;
+  readonly #logger: Logger;
+  readonly #onChange: () => void;
+  /** Table end-point → the boot id its router announced last. */
+  readonly #bootIds = new Map<string, string>();
+  /** Table end-points whose registration went away. */
+  readonly #gone = new Set<string>();
+
+  constructor(options: ControlPlaneOptions) {
+    this.#controller = options.controller;
+    this.#queues = options.queues;
+    this.#logger = options.logger;
+    this.#onChange = options.onMembershipChange ?? (() => {});
+  }
+
+  get controller(): EdgeController {
+    return this.#controller;
+  }
+
+  /** Throws InvalidAnnouncement or InvalidNode (hier) for what cannot be registered. */
+  announceComputer(endpoint: string, containers: readonly Container[]): void {
+    const outcome = this.#controller.announceComputer(endpoint, containers);
+    if (!outcome.events.some((e) => e.kind === "computer-added" && e.endpoint === endpoint)) {
+      this.#logger.debug(
+        { computer: endpoint },
+        `computer announce from ${endpoint}: lease refreshed`,
+      );
+    }
+    this.#apply(outcome);
+  }
+
+  /** `bootId` is empty for reference routers, which cannot tell us they restarted. */
+  announceRouter(lambdaEndpoint: string, tableEndpoint: string, bootId: string): void {
+    const outcome = this.#controller.announceRouter(lambdaEndpoint, tableEndpoint);
+    const knownBootId = this.#bootIds.get(tableEndpoint);
+    const registered = outcome.events.some(
+      (e) => e.kind === "router-added" && e.tableEndpoint === tableEndpoint,
+    );
+    if (!registered) {
+      this.#logger.debug(
+        { router: lambdaEndpoint },
+        `router announce from ${lambdaEndpoint}: lease refreshed`,
+      );
+    }
+    this.#apply(outcome);
+    if (bootId === "") return;
+    this.#bootIds.set(tableEndpoint, bootId);
+    if (!registered && knownBootId !== undefined && knownBootId !== bootId) {
+      this.#logger.info(
+        { router: lambdaEndpoint, table: tableEndpoint },
+        `edge router ${lambdaEndpoint} restarted: re-installing its forwarding tables`,
+      );
+      this.#resync(tableEndpoint);
+    }
+  }
+
+  removeComputer(endpoint: string): void {
+    const outcome = this.#controller.removeComputer(endpoint);
+    if (outcome.events.length === 0) {
+      this.#logger.debug({ computer: endpoint }, `computer removed ${endpoint}: not registered`);
+    }
+    this.#apply(outcome);
+  }
+
+  /** Removes whatever registration has run out of lease. */
+  expire(): void {
+    this.#apply(this.#controller.expire());
+  }
+
+  /**
+   * Registers what a state file holds, then re-installs every router from scratch (flush and
+   * all its routes): while the controller was down, nothing kept the tables in line.
+   * Registrations that cannot be placed any more (hier topology changed) are skipped, with a
+   * warning.
+   */
+  restore(snapshot: MembershipSnapshot): void {
+    for (const { endpoint, containers } of snapshot.computers) {
+      this.#tryRestore(() => this.#controller.announceComputer(endpoint, containers), endpoint);
+    }
+    for (const { lambdaEndpoint, tableEndpoint } of snapshot.routers) {
+      this.#tryRestore(
+        () => this.#controller.announceRouter(lambdaEndpoint, tableEndpoint),
+        lambdaEndpoint,
+      );
+    }
+    const { computers, routers } = this.#controller.membership.snapshot();
+    this.#logger.info(
+      { computers: computers.length, routers: routers.length },
+      "membership restored from the state file: re-installing every router",
+    );
+    for (const router of routers) this.#resync(router.tableEndpoint);
+  }
+
+  routerStatus(tableEndpoint: string): RouterQueueStatus {
+    return this.#queues.status(tableEndpoint);
+  }
+
+  #tryRestore(announce: () => ControllerOutcome, endpoint: string): void {
+    try {
+      announce(); // plans are moot: every router is re-installed afterwards
+    } catch (err) {
+      this.#logger.warn({ err, endpoint }, `state file: cannot restore ${endpoint}, skipped`);
+    }
+  }
+
+  #apply({ events, plan }: ControllerOutcome): void {
+    const returned = new Set<string>();
+    for (const event of events) {
+      this.#log(event);
+      if (event.kind === "router-removed") {
+        this.#bootIds.delete(event.tableEndpoint);
+        this.#remember(event.tableEndpoint);
+        if (this.#controller.membership.routerByTable(event.tableEndpoint) === undefined) {
+          this.#queues.drop(event.tableEndpoint);
+        }
+      } else if (event.kind === "router-added" && this.#gone.delete(event.tableEndpoint)) {
+        returned.add(event.tableEndpoint);
+      }
+    }
+    for (const step of plan.steps) this.#logger.debug(`install: ${formatInstallStep(step)}`);
+    // A reset plan flushes every router first, returned ones included.
+    for (const [router, ops] of opsByRouter(plan)) {
+      if (!plan.reset && returned.has(router)) continue;
+      const confs = ops.flatMap(toEdgeRouterConfs);
+      if (plan.reset) this.#queues.replace(router, confs);
+      else this.#queues.enqueue(router, confs);
+    }
+    if (!plan.reset) for (const router of returned) this.#resync(router);
+    if (events.length > 0) this.#onChange();
+  }
+
+  #resync(tableEndpoint: string): void {
+    const plan = this.#controller.resyncRouter(tableEndpoint);
+    for (const step of plan.steps) this.#logger.debug(`install: ${formatInstallStep(step)}`);
+    const ops = opsByRouter(plan).get(tableEndpoint) ?? [];
+    this.#queues.replace(tableEndpoint, ops.flatMap(toEdgeRouterConfs));
+  }
+
+  #remember(tableEndpoint: string): void {
+    this.#gone.add(tableEndpoint);
+    if (this.#gone.size > MAX_REMEMBERED_ROUTERS) {
+      const oldest = this.#gone.values().next().value;
+      if (oldest !== undefined) this.#gone.delete(oldest);
+    }
+  }
+
+  // reference §9: the controller's log lines, at info for changes.
+  #log(event: MembershipEvent): void {
+    const log = this.#logger;
+    switch (event.kind) {
+      case "computer-added": {
+        const containers = this.#controller.membership.computer(event.endpoint)?.containers ?? [];
+        const lines = containers.map(
+          (c) =>
+            `${c.name}: processor ${c.processor}, lambda ${c.lambda}, #workers ${c.numWorkers}`,
+        );
+        log.info(
+          { computer: event.endpoint },
+          `computer announce from ${event.endpoint}: ${lines.join("; ")}`,
+        );
+        break;
+      }
+      case "computer-removed":
+        log.info(
+          { computer: event.endpoint, cause: event.cause },
+          `computer removed ${event.endpoint}, lambdas served: ${event.lambdas.join(", ")}`,
+        );
+        break;
+      case "router-added":
+        log.info(
+          { router: event.lambdaEndpoint, table: event.tableEndpoint },
+          `router announce from ${event.lambdaEndpoint} with forwarding table server ${event.tableEndpoint}`,
+        );
+        break;
+      case "router-removed":
+        log.info(
+          { router: event.lambdaEndpoint, cause: event.cause },
+          `removing edge router ${event.lambdaEndpoint} from the known routers`,
+        );
+        break;
+      case "lambda-added":
+        log.debug({ lambda: event.lambda }, `lambda ${event.lambda} now offered`);
+        break;
+      case "lambda-removed":
+        log.debug({ lambda: event.lambda }, `lambda ${event.lambda} no longer offered`);
+        break;
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import { createClient } from "@connectrpc/connect";
+import { EdgeController as EdgeControllerService, EdgeRouter, soev1 } from "@soe/proto";
+import {
+  type BackoffOptions,
+  type ClientTlsOptions,
+  controlAuthInterceptor,
+  createLogger,
+  type Logger,
+  type RunningServer,
+  type ServerTlsOptions,
+  serve,
+  TransportPool,
+} from "@soe/runtime";
+import { ControlPlane } from "./control-plane.js";
+import { controllerService } from "./controller-service.js";
+import { EdgeController } from "./edge-controller.js";
+import { FlatInstaller } from "./flat-installer.js";
+import { HierInstaller } from "./hier-installer.js";
+import type { HierObjective } from "./home-router.js";
+import type { Installer } from "./installer.js";
+import { queryService } from "./query-service.js";
+import { type InstallQueueListener, RouterInstallQueues } from "./router-install-queue.js";
+import { InvalidStateFile, readStateFile, StateFile } from "./state-file.js";
+import type { Topology } from "./topology.js";
+
+export interface ControllerServerOptions {
+  /** `host:port` to bind; port 0 picks one. Default `127.0.0.1:0`. */
+  readonly serverEndpoint?: string;
+  /** Default flat. */
+  readonly installerType?: "flat" | "hier";
+  /** Required by the hier installer. */
+  readonly topology?: Topology;
+  /** Default min-max. */
+  readonly hierObjective?: HierObjective;
+  /** Lease of every announcement, ms (default 15 s); 0 = announcements never expire. */
+  readonly leaseTtlMs?: number;
+  /** Where membership is kept across restarts; none when undefined or empty. */
+  readonly stateFile?: string;
+  /** Deadline of each Configure call, ms (default 2 s). */
+  readonly installTimeoutMs?: number;
+  /** Delays between attempts at a failing router (default 100 ms doubling to 5 s, jittered). */
+  readonly installBackoff?: BackoffOptions;
+  /** Control-plane token: required on EdgeController calls, and sent with Configure. */
+  readonly token?: string;
+  readonly tls?: ServerTlsOptions;
+  /** TLS towards the routers' forwarding-table end-points. */
+  readonly routerTls?: ClientTlsOptions;
+  readonly logger?: Logger;
+  /** ms, monotonic (default performance.now). */
+  readonly clock?: () => number;
+  readonly rng?: () => number;
+}
+
+export interface ControllerServer {
+  /** `host:port` as bound. */
+  readonly endpoint: string;
+  readonly url: string;
+  /** Stops serving, stops installing, saves the state file. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_LEASE_TTL_MS = 15_000;
+export const DEFAULT_INSTALL_TIMEOUT_MS = 2_000;
+
+/**
+ * The edge controller (reference §2, DESIGN §4): `uiiit.rpc.EdgeController` and the read API on
+ * one port, forwarding tables installed per router through their own queues, leases collected by
+ * a timer, membership saved to and restored from the state file.
+ * Throws InvalidStateFile if the state file cannot be read, parsed or written.
+ */
+export async function createControllerServer(
+  options: ControllerServerOptions = {},
+): Promise<ControllerServer> {
+  const logger = options.logger ?? createLogger({ name: "edgecontroller" });
+  const clock = options.clock ?? (() => performance.now());
+  const leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  const controller = new EdgeController({ installer: makeInstaller(options), clock, leaseTtlMs });
+  // Read before anything starts: a corrupted file must stop the start, not be overwritten.
+  const statePath = options.stateFile || undefined;
+  const saved = statePath === undefined ? undefined : readStateFile(statePath);
+
+  const pool = new TransportPool({
+    defaultTimeoutMs: options.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS,
+    ...(options.token ? { token: options.token } : {}),
+    ...(options.routerTls === undefined ? {} : { tls: options.routerTls }),
+  });
+  const queues = new RouterInstallQueues({
+    timeoutMs: options.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS,
+    backoff: options.installBackoff ?? { initialMs: 100, maxMs: 5_000, jitter: 0.2 },
+    send: async (router, conf, call) =>
+      (await createClient(EdgeRouter, pool.get(router)).configure(conf, call)).msg,
+    listener: installLog(logger),
+  });
+  const stateFile =
+    statePath === undefined
+      ? undefined
+      : new StateFile({
+          path: statePath,
+          snapshot: () => controller.membership.snapshot(),
+          onError: (err) => logger.error({ err, path: statePath }, "could not save the state file"),
+        });
+  const plane = new ControlPlane({
+    controller,
+    queues,
+    logger,
+    ...(stateFile === undefined ? {} : { onMembershipChange: () => stateFile.changed() }),
+  });
+  if (saved !== undefined) plane.restore(saved);
+
+  let server: RunningServer;
+  try {
+    // Written once at start, so an unwritable path stops the start instead of losing changes.
+    await stateFile?.save().catch((err: unknown) => {
+      throw new InvalidStateFile(`${statePath}: cannot write: ${(err as Error).message}`);
+    });
+    server = await serve({
+      name: "edgecontroller",
+      endpoint: options.serverEndpoint ?? "127.0.0.1:0",
+      logger,
+      routes: (router) => {
+        router.service(EdgeControllerService, controllerService(plane, logger));
+        router.service(soev1.ControllerQueryService, queryService({ plane, clock, leaseTtlMs }));
+      },
+      // The read API stays open: the proxy lists actions through it without the token.
+      interceptors: [
+        controlAuthInterceptor({
+          token: options.token,
+          protect: (procedure) => procedure.startsWith("/uiiit.rpc.EdgeController/"),
+        }),
+      ],
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+    });
+  } catch (error) {
+    await queues.close();
+    pool.close();
+    throw error;
+  }
+
+  // A few checks per lease, so an expired computer leaves the tables soon after its lease ends.
+  const expiry =
+    leaseTtlMs > 0
+      ? setInterval(() => plane.expire(), Math.min(leaseTtlMs / 4, 1_000)).unref()
+      : undefined;
+  logger.info(
+    { endpoint: server.endpoint, leaseTtlMs, stateFile: statePath },
+    `Created a controller with ${controller.installerType === "flat" ? "flat" : "hierarchical"} routing`,
+  );
+
+  return {
+    endpoint: server.endpoint,
+    url: server.url,
+    async close() {
+      clearInterval(expiry);
+      await server.close();
+      await queues.close();
+      pool.close();
+      await stateFile?.close();
+    },
+  };
+}
+
+function makeInstaller(options: ControllerServerOptions): Installer {
+  if ((options.installerType ?? "flat") === "flat") return new FlatInstaller();
+  if (options.topology === undefined) throw new Error("the hier installer needs a topology");
+  return new HierInstaller({
+    rng: options.rng ?? Math.random,
+    topology: options.topology,
+    objective: options.hierObjective ?? "min-max",
+  });
+}
+
+/** Installation outcomes as log lines; a failing router is logged as it starts failing, then sparingly. */
+function installLog(logger: Logger): InstallQueueListener {
+  return {
+    rejected: (router, conf, msg) =>
+      logger.warn(
+        { router, lambda: conf.lambda, destination: conf.destination, msg },
+        `edge router at ${router} refused a command`,
+      ),
+    failed: (router, _conf, err, failures, retryInMs) => {
+      // reference §2.5's line; at powers of two only, so a router down for hours logs a handful.
+      const level = (failures & (failures - 1)) === 0 ? "warn" : "debug";
+      logger[level](
+        { err, router, failures, retryInMs },
+        `Could not issue a command to edge router at ${router}`,
+      );
+    },
+    recovered: (router, failures) =>
+      logger.info({ router, failures }, `edge router at ${router} reachable again`),
+    idle: (router) => logger.debug({ router }, `edge router at ${router} in sync`),
+  };
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import {
+  createLogger,
+  loadClientTls,
+  loadServerTls,
+  onShutdown,
+  parseEndpoint,
+  parseOrExit,
+} from "@soe/runtime";
+import { createControllerServer } from "./controller-server.js";
+import { HIER_OBJECTIVES, type HierObjective } from "./home-router.js";
+import { InvalidStateFile } from "./state-file.js";
+import { InvalidTopologyFile, Topology } from "./topology.js";
+
+const NAME = "edgecontroller";
+
+const { values } = parseOrExit({
+  name: NAME,
+  version: "0.1.0",
+  summary:
+    "Edge controller: registers computers and routers, installs forwarding tables (reference §2).",
+  options: {
+    serverEndpoint: { type: "string", default: "0.0.0.0:6475", help: "end-point to serve on" },
+    installerType: { type: "string", default: "flat", help: "flat | hier" },
+    topologyFile: {
+      type: "string",
+      default: "dist.txt",
+      help: "hier: node distances, 'NAME d1 … dN' rows",
+    },
+    topologyRandomized: {
+      type: "boolean",
+      help: "hier: replace every off-diagonal distance with U[0,1)",
+    },
+    hierObjective: { type: "string", default: "min-max", help: "hier: min-max | min-avg" },
+    leaseTtl: {
+      type: "number",
+      default: 15,
+      help: "seconds an announcement holds unless renewed; 0 = never expires (reference peers)",
+    },
+    stateFile: {
+      type: "string",
+      help: "file keeping membership across restarts (none by default)",
+    },
+    installTimeout: {
+      type: "number",
+      default: 2,
+      help: "deadline of each Configure call to a router, seconds",
+    },
+    token: { type: "string", secret: true, help: "control-plane token required on announcements" },
+    tlsCert: { type: "string", help: "server certificate (PEM): serve TLS" },
+    tlsKey: { type: "string", help: "server private key (PEM)" },
+    tlsCa: { type: "string", help: "CA (PEM) that client certificates must chain to (mTLS)" },
+    routerTlsCa: { type: "string", help: "CA (PEM) to verify routers' forwarding-table servers" },
+    routerTlsCert: { type: "string", help: "client certificate (PEM) towards routers (mTLS)" },
+    routerTlsKey: { type: "string", help: "client private key (PEM) towards routers" },
+  },
+});
+
+/** A bad option value: one line and exit 2, like a bad option. */
+function usage(message: string): never {
+  process.stderr.write(`${NAME}: ${message}\nTry '${NAME} --help'.\n`);
+  process.exit(2);
+}
+
+// From --token or SOE_TOKEN (DESIGN §5); an empty token means none.
+const token = values.token || undefined;
+const installerType = values.installerType;
+if (installerType !== "flat" && installerType !== "hier") {
+  usage(`invalid --installer-type '${installerType}': allowed values are flat, hier`);
+}
+if (!HIER_OBJECTIVES.includes(values.hierObjective as HierObjective)) {
+  usage(
+    `invalid --hier-objective '${values.hierObjective}': allowed values are ${HIER_OBJECTIVES.join(", ")}`,
+  );
+}
+if (!(values.leaseTtl >= 0)) usage(`invalid --lease-ttl ${values.leaseTtl}: must be >= 0`);
+if (!(values.installTimeout > 0))
+  usage(`invalid --install-timeout ${values.installTimeout}: must be > 0`);
+try {
+  parseEndpoint(values.serverEndpoint);
+} catch (err) {
+  usage((err as Error).message);
+}
+
+const logger = createLogger({ name: NAME });
+try {
+  const topology = installerType === "hier" ? readTopology() : undefined;
+  const controller = await createControllerServer({
+    serverEndpoint: values.serverEndpoint,
+    installerType,
+    hierObjective: values.hierObjective as HierObjective,
+    leaseTtlMs: values.leaseTtl * 1000,
+    ...(values.stateFile ? { stateFile: values.stateFile } : {}),
+    installTimeoutMs: values.installTimeout * 1000,
+    logger,
+    ...(topology === undefined ? {} : { topology }),
+    ...(token === undefined ? {} : { token }),
+    ...tlsOptions(),
+  });
+  onShutdown(logger, () => controller.close());
+} catch (err) {
+  if (err instanceof InvalidStateFile || err instanceof InvalidTopologyFile) usage(err.message);
+  logger.fatal({ err }, "edge controller cannot start");
+  process.exitCode = 1;
+}
+
+function readTopology(): Topology {
+  let text: string;
+  try {
+    text = readFileSync(values.topologyFile, "utf8");
+  } catch (err) {
+    usage(`cannot read --topology-file ${values.topologyFile}: ${(err as Error).message}`);
+  }
+  const topology = Topology.parse(text, values.topologyFile);
+  return values.topologyRandomized ? topology.randomized(Math.random) : topology;
+}
+
+function tlsOptions() {
+  try {
+    const tls = loadServerTls({ cert: values.tlsCert, key: values.tlsKey, ca: values.tlsCa });
+    const routerTls = loadClientTls({
+      ca: values.routerTlsCa,
+      cert: values.routerTlsCert,
+      key: values.routerTlsKey,
+    });
+    return {
+      ...(tls === undefined ? {} : { tls }),
+      ...(routerTls === undefined ? {} : { routerTls }),
+    };
+  } catch (err) {
+    usage(`TLS: ${(err as Error).message}`);
+  }
+}
