@@ -60,3 +60,11 @@ export type {
 } from "./selection-policy.js";
 export { formatTable, formatTableDump } from "./table-dump.js";
 export { compareText } from "./text-order.js";
+export {
+  createRouterServer,
+  DEFAULT_OPTIMIZER_CONF,
+  DEFAULT_ROUTER_CONF,
+  DEFAULT_TABLE_CONF,
+  type RouterServer,
+  type RouterServerOptions,
+} from "./router-server.js";
