@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import {
+  STATUS_CODES,
   createServer as createHttp1Server,
   type IncomingMessage,
   type ServerResponse,
@@ -12,6 +14,7 @@ import {
   type ServerHttp2Stream,
 } from "node:http2";
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
@@ -152,6 +155,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     headersTimeout: Math.min(options.requestTimeoutMs ?? 60_000, 30_000),
     keepAliveTimeout: 5_000,
   });
+  h1.on("clientError", answerMalformedRequest);
   const busy = new Map<Socket, number>();
   h1.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const socket = req.socket;
@@ -272,4 +276,37 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   };
 
   return { host, port: boundPort, endpoint, url, metrics, close };
+}
+
+/**
+ * Requests Node's HTTP parser rejects (broken framing, oversized headers, a request too slow to
+ * arrive) never reach the routes; they still get a JSON error, shaped as everywhere else
+ * (`{error, code}` with a request id), instead of Node's bare status line.
+ */
+function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? 431
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? 408
+        : 400;
+  const requestId = randomBytes(16).toString("hex");
+  const body = JSON.stringify({
+    error:
+      status === 431
+        ? "Request headers are too large."
+        : status === 408
+          ? "Request timed out."
+          : "Malformed HTTP request.",
+    code: requestId,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\n` +
+      `connection: close\r\n\r\n${body}`,
+  );
 }

@@ -6,6 +6,7 @@ import { EdgeController, EdgeServer } from "@soe/proto";
 import { afterEach, describe, expect, test } from "vitest";
 import { controlAuthInterceptor } from "../src/control-auth.js";
 import { type RunningServer, serve } from "../src/serve.js";
+import { parseEndpoint } from "../src/endpoint.js";
 import { requestNotSent } from "../src/grpc-transport.js";
 import { createTransport, type EndpointTransport, TransportPool } from "../src/transports.js";
 import { grpc, loadUiiitRpc, makeTestCerts } from "@soe/testing";
@@ -289,5 +290,45 @@ describe("close()", () => {
       new Promise((r) => setTimeout(() => r("hung"), 5_000)),
     ]);
     expect(closed).toBe("closed");
+  });
+});
+
+describe("malformed HTTP", () => {
+  async function raw(endpoint: string, request: string): Promise<string> {
+    const { connect } = await import("node:net");
+    const { host, port } = parseEndpoint(endpoint);
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host, port }, () => socket.end(request));
+      let answer = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => {
+        answer += chunk;
+      });
+      socket.on("close", () => resolve(answer));
+      socket.on("error", reject);
+    });
+  }
+
+  test("broken framing and oversized headers get a JSON error with a request id", async () => {
+    const server = await start();
+    const broken = await raw(
+      server.endpoint,
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n",
+    );
+    expect(broken).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    const body = JSON.parse(broken.slice(broken.indexOf("\r\n\r\n") + 4)) as {
+      error: string;
+      code: string;
+    };
+    expect(body.error).toBe("Malformed HTTP request.");
+    expect(broken).toContain(`x-request-id: ${body.code}`);
+    const huge = await raw(
+      server.endpoint,
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+    );
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(huge).toContain('"error":"Request headers are too large."');
+    // The server still serves.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });
