@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { ActionLister } from "./action-lister.js";
+
+function source(lists: Array<string[] | Error>) {
+  const state = { calls: 0 };
+  const next = async () => {
+    const list = lists[Math.min(state.calls, lists.length - 1)] as string[] | Error;
+    state.calls++;
+    if (list instanceof Error) throw list;
+    return list;
+  };
+  return Object.assign(next, { state });
+}
+
+describe("ActionLister", () => {
+  it("knows nothing without a controller", async () => {
+    const lister = new ActionLister({ source: undefined });
+    expect(lister.configured).toBe(false);
+    expect(await lister.catalog()).toEqual([]);
+    expect(await lister.has("/guest/copy")).toBeUndefined();
+  });
+
+  it("reuses a listing for ttlMs, and shares one call among concurrent readers", async () => {
+    let now = 0;
+    const list = source([["/guest/copy"], ["/guest/copy", "/guest/echo"]]);
+    const lister = new ActionLister({ source: list, ttlMs: 100, clock: () => now });
+    await Promise.all([lister.catalog(), lister.catalog(), lister.catalog()]);
+    expect(list.state.calls).toBe(1);
+    now = 99;
+    expect((await lister.catalog()).map((e) => e.name)).toEqual(["/guest/copy"]);
+    now = 100;
+    expect(await lister.catalog()).toEqual([
+      { name: "/guest/copy", firstSeen: 0 },
+      { name: "/guest/echo", firstSeen: 100 },
+    ]);
+    expect(list.state.calls).toBe(2);
+  });
+
+  it("counts a lambda that left and came back as new", async () => {
+    let now = 0;
+    const list = source([["/guest/copy"], [], ["/guest/copy"]]);
+    const lister = new ActionLister({ source: list, ttlMs: 1, clock: () => now });
+    await lister.catalog();
+    now = 5;
+    await lister.catalog();
+    now = 10;
+    expect(await lister.catalog()).toEqual([{ name: "/guest/copy", firstSeen: 10 }]);
+  });
+
+  it("does not cache a failure, and says 'unknown' from has() while failing", async () => {
+    const list = source([new Error("down"), ["/guest/copy"]]);
+    const lister = new ActionLister({ source: list, ttlMs: 1000, clock: () => 0 });
+    await expect(lister.catalog()).rejects.toThrow("down");
+    expect(await lister.catalog()).toEqual([{ name: "/guest/copy", firstSeen: 0 }]);
+    const failing = new ActionLister({ source: source([new Error("down")]) });
+    expect(await failing.has("/guest/copy")).toBeUndefined();
+  });
+
+  it("checks a miss against a fresh listing before denying", async () => {
+    const list = source([
+      ["/guest/copy"],
+      ["/guest/copy", "/guest/new"],
+      ["/guest/copy", "/guest/new"],
+    ]);
+    const lister = new ActionLister({ source: list, ttlMs: 1000, clock: () => 0 });
+    await lister.catalog();
+    expect(await lister.has("/guest/new")).toBe(true);
+    expect(list.state.calls).toBe(2);
+    expect(await lister.has("/guest/copy")).toBe(true);
+    expect(await lister.has("/guest/none")).toBe(false);
+    expect(list.state.calls).toBe(3);
+  });
+});

@@ -1,0 +1,108 @@
+import type { Client } from "@connectrpc/connect";
+import type { soev1 } from "@soe/proto";
+
+/** The lambda names the domain offers right now (fully-qualified OpenWhisk names among them). */
+export type LambdaSource = () => Promise<readonly string[]>;
+
+/** The controller's read API as a source (soe.v1 ControllerQueryService/ListLambdas). */
+export function controllerLambdaSource(
+  client: Client<typeof soev1.ControllerQueryService>,
+  timeoutMs: number,
+): LambdaSource {
+  return async () => {
+    const response = await client.listLambdas({}, { timeoutMs });
+    return response.lambdas.filter((l) => l.computers.length > 0).map((l) => l.name);
+  };
+}
+
+export interface CatalogEntry {
+  readonly name: string;
+  /**
+   * Epoch ms when this proxy first saw the lambda offered: the domain carries no `updated`
+   * time, and OpenWhisk lists the most recently updated first, so new arrivals come first.
+   */
+  readonly firstSeen: number;
+}
+
+export interface ActionListerOptions {
+  /** Undefined when no controller is configured: the domain's offer is then unknown. */
+  readonly source: LambdaSource | undefined;
+  /** How long one listing is reused: every GET must not become a controller call. */
+  readonly ttlMs?: number;
+  readonly clock?: () => number;
+}
+
+/**
+ * What the whole domain offers, from the controller, cached briefly. Concurrent readers share
+ * one call; a failed call is not cached, so the next reader tries again.
+ */
+export class ActionLister {
+  readonly #source: LambdaSource | undefined;
+  readonly #ttlMs: number;
+  readonly #clock: () => number;
+  readonly #firstSeen = new Map<string, number>();
+  #cached: { at: number; entries: readonly CatalogEntry[] } | undefined;
+  #pending: Promise<readonly CatalogEntry[]> | undefined;
+
+  constructor(options: ActionListerOptions) {
+    this.#source = options.source;
+    this.#ttlMs = options.ttlMs ?? 1_000;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  get configured(): boolean {
+    return this.#source !== undefined;
+  }
+
+  /** Every lambda offered; empty without a controller; rejects when the controller fails. */
+  async catalog(): Promise<readonly CatalogEntry[]> {
+    const source = this.#source;
+    if (source === undefined) return [];
+    const cached = this.#cached;
+    if (cached !== undefined && this.#clock() - cached.at < this.#ttlMs) return cached.entries;
+    this.#pending ??= this.#refresh(source).finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  /**
+   * Whether the domain offers `name`; undefined when that cannot be known. A miss in a cached
+   * listing is checked again with a fresh one: a lambda announced a moment ago must not be
+   * denied for the rest of the cache's life.
+   */
+  async has(name: string): Promise<boolean | undefined> {
+    const source = this.#source;
+    if (source === undefined) return undefined;
+    const offers = (entries: readonly CatalogEntry[]) => entries.some((e) => e.name === name);
+    try {
+      const wasCached = this.#cached !== undefined && this.#clock() - this.#cached.at < this.#ttlMs;
+      if (offers(await this.catalog())) return true;
+      if (!wasCached) return false;
+      this.#cached = undefined;
+      return offers(await this.catalog());
+    } catch {
+      // The caller then answers as if the controller were not configured; the failure is
+      // reported where a listing needs it (503 on GET .../actions).
+      return undefined;
+    }
+  }
+
+  async #refresh(source: LambdaSource): Promise<readonly CatalogEntry[]> {
+    const names = [...new Set(await source())];
+    const now = this.#clock();
+    const offered = new Set(names);
+    // Forget what left the domain, so a lambda that comes back counts as new.
+    for (const name of this.#firstSeen.keys()) if (!offered.has(name)) this.#firstSeen.delete(name);
+    const entries = names.map((name) => {
+      let firstSeen = this.#firstSeen.get(name);
+      if (firstSeen === undefined) {
+        firstSeen = now;
+        this.#firstSeen.set(name, now);
+      }
+      return { name, firstSeen };
+    });
+    this.#cached = { at: this.#clock(), entries };
+    return entries;
+  }
+}

@@ -1,0 +1,153 @@
+import { create } from "@bufbuild/protobuf";
+import { type Client, Code, ConnectError } from "@connectrpc/connect";
+import { type EdgeServer, type LambdaRequest, LambdaResponseSchema } from "@soe/proto";
+import { createLogger } from "@soe/runtime";
+import { describe, expect, it } from "vitest";
+import { ActionLister } from "./action-lister.js";
+import { MemoryActivationStore } from "./activation-store.js";
+import { DomainInvoker, type FinalOutcome, type Invocation } from "./domain-invoker.js";
+
+type Answer = { retcode: string; output?: string } | Error;
+interface Call {
+  readonly request: LambdaRequest;
+  readonly signal: AbortSignal;
+  answer(value: Answer): void;
+}
+
+/** A router whose answers the test gives, one call at a time. */
+function fakeRouter() {
+  const calls: Call[] = [];
+  const client = {
+    runLambda(request: LambdaRequest, options: { signal: AbortSignal }) {
+      return new Promise((resolve, reject) => {
+        const answer = (value: Answer) =>
+          value instanceof Error
+            ? reject(value)
+            : resolve(create(LambdaResponseSchema, { output: "", hops: 3, ...value }));
+        options.signal.addEventListener("abort", () =>
+          reject(new ConnectError("cancelled", Code.Canceled)),
+        );
+        calls.push({ request, signal: options.signal, answer });
+      });
+    },
+  } as unknown as Client<typeof EdgeServer>;
+  return { client, calls };
+}
+
+const caller = { namespace: "guest", subject: "guest" };
+const copy = { namespace: "guest", name: "copy" };
+let ids = 0;
+
+function setup(options: { maxInFlight?: number; offered?: string[] } = {}) {
+  const router = fakeRouter();
+  const store = new MemoryActivationStore();
+  const invoker = new DomainInvoker({
+    client: router.client,
+    store,
+    lister: new ActionLister({
+      source: options.offered === undefined ? undefined : async () => options.offered ?? [],
+    }),
+    callTimeoutMs: 1000,
+    maxInFlight: options.maxInFlight ?? 10,
+    clock: () => 1000,
+    newActivationId: () => (++ids).toString(16).padStart(32, "0"),
+    logger: createLogger({ name: "test", level: "silent" }),
+  });
+  const start = (): Invocation => {
+    const started = invoker.start({ caller, action: copy, params: { input: "x" } });
+    if ("refused" in started) throw new Error(`refused: ${started.refused}`);
+    return started;
+  };
+  return { router, store, invoker, start };
+}
+
+/** Lets pending promise callbacks run. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("DomainInvoker", () => {
+  it("sends the invocation to the router and stores the activation before answering", async () => {
+    const { router, store, start } = setup();
+    const invocation = start();
+    await settle();
+    expect(router.calls[0]?.request).toMatchObject({
+      name: "/guest/copy",
+      input: '{"input":"x"}',
+      hops: 1,
+    });
+    router.calls[0]?.answer({ retcode: "OK", output: '{"payload":"x"}' });
+    const final = (await invocation.completion) as Extract<FinalOutcome, { kind: "activation" }>;
+    expect(final.httpStatus).toBe(200);
+    expect(final.record.response.result).toEqual({ payload: "x" });
+    expect(await store.get("guest", invocation.activationId)).toEqual(final.record);
+  });
+
+  it("refuses beyond maxInFlight, and takes work again once a call ends", async () => {
+    const { router, invoker, start } = setup({ maxInFlight: 2 });
+    start();
+    start();
+    expect(invoker.start({ caller, action: copy, params: {} })).toEqual({
+      refused: "busy",
+      count: 2,
+      allowed: 2,
+    });
+    await settle();
+    router.calls[0]?.answer({ retcode: "OK", output: "{}" });
+    await settle();
+    await settle();
+    expect(invoker.inFlight).toBe(1);
+    expect("activationId" in invoker.start({ caller, action: copy, params: {} })).toBe(true);
+  });
+
+  it("stores a refusal as a whisk internal error once its caller was answered 202", async () => {
+    const { router, store, start } = setup();
+    const invocation = start();
+    invocation.detach();
+    await settle();
+    router.calls[0]?.answer(new ConnectError("router gone", Code.Unavailable));
+    expect(await invocation.completion).toMatchObject({ kind: "refused", httpStatus: 503 });
+    const record = await store.get("guest", invocation.activationId);
+    expect(record?.response).toMatchObject({ status: "whisk internal error", success: false });
+    expect(record?.response.result).toEqual({
+      error:
+        "The server is currently unavailable (because it is overloaded or down for maintenance).",
+    });
+  });
+
+  it("stores no refusal its blocking caller saw", async () => {
+    const { router, store, start } = setup();
+    const invocation = start();
+    await settle();
+    router.calls[0]?.answer(new ConnectError("slow", Code.DeadlineExceeded));
+    expect(await invocation.completion).toMatchObject({ kind: "refused", httpStatus: 504 });
+    expect(await store.get("guest", invocation.activationId)).toBeUndefined();
+  });
+
+  it("tells 'no such action' (404) from 'offered but not routable' (503) by the controller's listing", async () => {
+    const none = setup({ offered: ["/guest/other"] });
+    const a = none.start();
+    await settle();
+    none.router.calls[0]?.answer({ retcode: "No destinations found for the entry" });
+    expect(await a.completion).toMatchObject({ kind: "refused", httpStatus: 404 });
+
+    const offered = setup({ offered: ["/guest/copy"] });
+    const b = offered.start();
+    await settle();
+    offered.router.calls[0]?.answer({ retcode: "No destinations found for the entry" });
+    expect(await b.completion).toMatchObject({ kind: "refused", httpStatus: 503 });
+  });
+
+  it("lets running calls finish on close, then cancels what outlasts the drain", async () => {
+    const { router, invoker, start } = setup();
+    const quick = start();
+    const stuck = start();
+    await settle();
+    router.calls[0]?.answer({ retcode: "OK", output: "{}" });
+    await invoker.close(50);
+    expect(await quick.completion).toMatchObject({ kind: "activation" });
+    expect(router.calls[1]?.signal.aborted).toBe(true);
+    expect(await stuck.completion).toMatchObject({ kind: "refused", httpStatus: 503 });
+    expect(invoker.start({ caller, action: copy, params: {} })).toMatchObject({
+      refused: "closing",
+    });
+  });
+});

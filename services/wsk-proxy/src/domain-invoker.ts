@@ -1,0 +1,267 @@
+import { type Client, ConnectError } from "@connectrpc/connect";
+import {
+  type ActionName,
+  type ActivationRecord,
+  ActivationStatus,
+  formatActionName,
+  newActivationId,
+} from "@soe/openwhisk";
+import type { EdgeServer, LambdaResponse } from "@soe/proto";
+import type { Logger } from "@soe/runtime";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ActionLister } from "./action-lister.js";
+import { buildActivationRecord } from "./activation-record.js";
+import type { ActivationStore } from "./activation-store.js";
+import { ErrorText } from "./error-texts.js";
+import {
+  type InvocationOutcome,
+  lambdaRequestFor,
+  outcomeOfReply,
+  outcomeOfRpcError,
+} from "./invocation.js";
+import { formatInvocationLine } from "./invocation-log.js";
+import type { Identity } from "./key-ring.js";
+
+export interface InvocationRequest {
+  readonly caller: Identity;
+  /** The action, its namespace resolved. */
+  readonly action: ActionName;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** How an invocation ended, ready to answer. */
+export type FinalOutcome =
+  | {
+      readonly kind: "activation";
+      readonly httpStatus: 200 | 500 | 502;
+      readonly record: ActivationRecord;
+    }
+  | { readonly kind: "still-running" }
+  | { readonly kind: "refused"; readonly httpStatus: ContentfulStatusCode; readonly error: string };
+
+export interface Invocation {
+  readonly activationId: string;
+  /** Settles once the domain answered (or failed); never rejects. */
+  readonly completion: Promise<FinalOutcome>;
+  /**
+   * The caller was answered 202 before the end: whatever the outcome, it must then be found
+   * under the activation id, so a refusal is stored as a failed activation too.
+   */
+  detach(): void;
+}
+
+type Refused = Extract<FinalOutcome, { kind: "refused" }>;
+
+export type StartRefusal = {
+  readonly refused: "busy" | "closing";
+  readonly count: number;
+  readonly allowed: number;
+};
+
+export interface DomainInvokerOptions {
+  readonly client: Client<typeof EdgeServer>;
+  readonly store: ActivationStore;
+  readonly lister: ActionLister;
+  /** Deadline of each RunLambda call, blocking or not. */
+  readonly callTimeoutMs: number;
+  /** Invocations in flight at most (blocking and background together). */
+  readonly maxInFlight: number;
+  /** Epoch ms, for activation records. */
+  readonly clock?: () => number;
+  readonly newActivationId?: () => string;
+  readonly logger: Logger;
+}
+
+interface Running {
+  readonly abort: AbortController;
+  readonly done: Promise<unknown>;
+}
+
+/**
+ * Runs invocations through the router, each under its own activation id, whether its caller
+ * waits (blocking) or not. Completed activations go to the store before anyone is answered, so
+ * a client that got 200 can read the activation back at once. Bounded in count; close() lets
+ * running calls finish for a while, then cancels the rest.
+ */
+export class DomainInvoker {
+  readonly #options: DomainInvokerOptions;
+  readonly #clock: () => number;
+  readonly #running = new Set<Running>();
+  #closing = false;
+
+  constructor(options: DomainInvokerOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? Date.now;
+  }
+
+  get inFlight(): number {
+    return this.#running.size;
+  }
+
+  start(request: InvocationRequest): Invocation | StartRefusal {
+    const allowed = this.#options.maxInFlight;
+    if (this.#closing) return { refused: "closing", count: this.#running.size, allowed };
+    if (this.#running.size >= allowed)
+      return { refused: "busy", count: this.#running.size, allowed };
+    const activationId = (this.#options.newActivationId ?? newActivationId)();
+    const abort = new AbortController();
+    let detached = false;
+    let settled: FinalOutcome | undefined;
+    const completion = this.#run(activationId, request, abort.signal).then(async (final) => {
+      settled = final;
+      if (detached) await this.#keepLate(activationId, request, final);
+      return final;
+    });
+    const running: Running = { abort, done: completion };
+    this.#running.add(running);
+    void completion.finally(() => this.#running.delete(running));
+    return {
+      activationId,
+      completion,
+      detach: () => {
+        if (detached) return;
+        detached = true;
+        if (settled !== undefined) void this.#keepLate(activationId, request, settled);
+      },
+    };
+  }
+
+  /** Stops taking invocations; waits up to drainMs for running ones, then cancels them. */
+  async close(drainMs: number): Promise<void> {
+    this.#closing = true;
+    const all = () => Promise.allSettled([...this.#running].map((r) => r.done));
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      all().then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), drainMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (drained) return;
+    for (const running of this.#running) running.abort.abort();
+    await all();
+  }
+
+  async #run(
+    activationId: string,
+    request: InvocationRequest,
+    signal: AbortSignal,
+  ): Promise<FinalOutcome> {
+    const { client, callTimeoutMs, logger } = this.#options;
+    const lambda = formatActionName(request.action);
+    const began = performance.now();
+    const start = this.#clock();
+    let outcome: InvocationOutcome;
+    let reply: LambdaResponse | undefined;
+    let failure: ConnectError | undefined;
+    try {
+      reply = await client.runLambda(
+        lambdaRequestFor(request.action, request.params, activationId),
+        {
+          timeoutMs: callTimeoutMs,
+          signal,
+        },
+      );
+      outcome = outcomeOfReply(reply.retcode, reply.output);
+    } catch (error) {
+      failure = ConnectError.from(error);
+      outcome = outcomeOfRpcError(failure);
+    }
+    const end = this.#clock();
+    const resolved =
+      outcome.kind === "no-route" ? await this.#noRoute(lambda, outcome.allUnreachable) : outcome;
+    if (logger.isLevelEnabled("debug")) {
+      const facts = {
+        elapsed: (performance.now() - began) / 1000,
+        retcode: reply?.retcode ?? `rpc error: ${failure?.message ?? ""}`,
+        responder: reply?.responder ?? "",
+        ptime: reply?.ptime ?? 0,
+        hops: reply?.hops ?? 0,
+        load1: reply?.load1 ?? 0,
+        load10: reply?.load10 ?? 0,
+        load30: reply?.load30 ?? 0,
+        output: reply?.output ?? "",
+        dataoutSize: reply?.dataout.byteLength ?? 0,
+      };
+      // The reference's line as the message, its fields also as fields for log processors.
+      logger.debug(
+        {
+          activationId,
+          lambda,
+          outcome: resolved.kind,
+          elapsed: facts.elapsed,
+          retcode: facts.retcode,
+          from: facts.responder,
+          ptime: facts.ptime,
+          hops: facts.hops,
+          load: `${facts.load1}/${facts.load10}/${facts.load30}`,
+        },
+        formatInvocationLine(facts),
+      );
+    }
+    switch (resolved.kind) {
+      case "activation": {
+        const record = buildActivationRecord({
+          activationId,
+          caller: request.caller,
+          action: request.action,
+          start,
+          end,
+          status: resolved.status,
+          result: resolved.result,
+        });
+        await this.#store(record);
+        return { kind: "activation", httpStatus: resolved.httpStatus, record };
+      }
+      case "still-running":
+      case "refused":
+        return resolved;
+    }
+  }
+
+  /**
+   * The router knows no destination. If the controller lists the lambda, it exists but cannot be
+   * reached now (routes not installed yet, or all ejected): 503. Otherwise nothing in the domain
+   * offers it: OpenWhisk's 404.
+   */
+  async #noRoute(lambda: string, allUnreachable: boolean): Promise<Refused> {
+    const offered = allUnreachable || (await this.#options.lister.has(lambda)) === true;
+    return offered
+      ? { kind: "refused", httpStatus: 503, error: ErrorText.unavailable }
+      : { kind: "refused", httpStatus: 404, error: ErrorText.notFound };
+  }
+
+  /** A refusal the caller never saw (it got 202) becomes a whisk internal error to read back. */
+  async #keepLate(
+    activationId: string,
+    request: InvocationRequest,
+    final: FinalOutcome,
+  ): Promise<void> {
+    if (final.kind !== "refused") return;
+    const now = this.#clock();
+    await this.#store(
+      buildActivationRecord({
+        activationId,
+        caller: request.caller,
+        action: request.action,
+        start: now,
+        end: now,
+        status: ActivationStatus.internalError,
+        result: { error: final.error },
+      }),
+    );
+  }
+
+  async #store(record: ActivationRecord): Promise<void> {
+    try {
+      await this.#options.store.put(record);
+    } catch (err) {
+      // The caller still gets its answer; only reading it back later will fail.
+      this.#options.logger.error(
+        { err, activationId: record.activationId },
+        "activation not stored",
+      );
+    }
+  }
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { createLogger, loadClientTls, loadServerTls, onShutdown, parseOrExit } from "@soe/runtime";
+import { parseKeyFile } from "./key-file.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./middleware/body-limit/index.js";
+import { createProxyServer, MAX_WAIT_MS } from "./proxy-server.js";
+
+const { values } = parseOrExit({
+  name: "wskproxy",
+  version: "0.1.0",
+  summary:
+    "OpenWhisk REST API (actions, activations) over the edge domain: invocations become RunLambda calls (reference §6.1).",
+  options: {
+    wskApiRoot: {
+      type: "string",
+      default: "http://127.0.0.1:20000",
+      help: "URL to serve the OpenWhisk API at (https needs --tls-cert and --tls-key)",
+    },
+    serverEndpoint: {
+      type: "string",
+      default: "127.0.0.1:6473",
+      help: "router (or computer) the invocations are sent to",
+    },
+    controllerEndpoint: {
+      type: "string",
+      default: "",
+      help: "controller whose read API lists the domain's actions (empty: listings are empty)",
+    },
+    authFile: {
+      type: "string",
+      help: "API keys: lines of 'namespace uuid:key' (default: the guest key for namespace guest)",
+    },
+    maxBody: {
+      type: "integer",
+      default: DEFAULT_MAX_BODY_BYTES,
+      help: "largest invocation payload, bytes (larger: 413)",
+    },
+    timeout: {
+      type: "number",
+      default: MAX_WAIT_MS / 1000,
+      help: "longest blocking wait, seconds (at most OpenWhisk's 60); then 202",
+    },
+    callTimeout: {
+      type: "number",
+      default: 300,
+      help: "deadline of each call into the domain, seconds (background calls included)",
+    },
+    maxInFlight: {
+      type: "integer",
+      default: 1000,
+      help: "invocations in flight at most (beyond: 429)",
+    },
+    numThreads: {
+      type: "integer",
+      default: 5,
+      help: "accepted for compatibility; unused (async I/O, see --max-in-flight)",
+    },
+    secure: {
+      type: "boolean",
+      help: "accepted for compatibility: TLS follows the --*tls* options",
+    },
+    token: { type: "string", secret: true, help: "control-plane token (controller read API)" },
+    tlsCert: { type: "string", help: "server certificate (PEM): serve HTTPS" },
+    tlsKey: { type: "string", help: "server private key (PEM)" },
+    tlsCa: { type: "string", help: "CA (PEM) that client certificates must chain to (mTLS)" },
+    clientTlsCa: { type: "string", help: "CA (PEM) to verify the router and the controller" },
+    clientTlsCert: { type: "string", help: "client certificate (PEM) for mTLS towards them" },
+    clientTlsKey: { type: "string", help: "client private key (PEM)" },
+  },
+});
+
+const logger = createLogger({ name: "wskproxy" });
+try {
+  if (
+    values.timeout <= 0 ||
+    values.callTimeout <= 0 ||
+    values.maxBody <= 0 ||
+    values.maxInFlight <= 0
+  ) {
+    throw new RangeError(
+      "--timeout, --call-timeout, --max-body and --max-in-flight must be positive",
+    );
+  }
+  // Read here, so that a bad file stops the start; its lines are never echoed (they hold keys).
+  const keys =
+    values.authFile === undefined ? undefined : parseKeyFile(readFileSync(values.authFile, "utf8"));
+  const tls = loadServerTls({ cert: values.tlsCert, key: values.tlsKey, ca: values.tlsCa });
+  const clientTls = loadClientTls({
+    ca: values.clientTlsCa,
+    cert: values.clientTlsCert,
+    key: values.clientTlsKey,
+  });
+  const proxy = await createProxyServer({
+    wskApiRoot: values.wskApiRoot,
+    serverEndpoint: values.serverEndpoint,
+    controllerEndpoint: values.controllerEndpoint,
+    maxBodyBytes: values.maxBody,
+    maxWaitMs: Math.min(values.timeout * 1000, MAX_WAIT_MS),
+    callTimeoutMs: values.callTimeout * 1000,
+    maxInFlight: values.maxInFlight,
+    logger,
+    ...(keys === undefined ? {} : { keys }),
+    ...(values.token === undefined ? {} : { token: values.token }),
+    ...(tls === undefined ? {} : { tls }),
+    ...(clientTls === undefined ? {} : { clientTls }),
+  });
+  onShutdown(logger, () => proxy.close());
+} catch (err) {
+  logger.fatal({ err }, "wskproxy cannot start");
+  process.exitCode = 1;
+}

@@ -1,0 +1,180 @@
+import { createClient } from "@connectrpc/connect";
+import { EdgeServer, soev1 } from "@soe/proto";
+import {
+  type ClientTlsOptions,
+  createLogger,
+  createTransport,
+  type EndpointTransport,
+  formatEndpoint,
+  type Logger,
+  type ServerTlsOptions,
+  serve,
+} from "@soe/runtime";
+import type { Hono } from "hono";
+import { ActionLister, controllerLambdaSource } from "./action-lister.js";
+import { type ActivationStore, MemoryActivationStore } from "./activation-store.js";
+import { DomainInvoker } from "./domain-invoker.js";
+import { DEFAULT_KEYS, type NamespaceKeys } from "./key-file.js";
+import { KeyRing } from "./key-ring.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./middleware/body-limit/index.js";
+import { createProxyApp } from "./proxy-app.js";
+
+/** OpenWhisk's longest blocking wait (openwhisk-api.md §2): the `timeout` query's maximum. */
+export const MAX_WAIT_MS = 60_000;
+
+export interface ProxyServerOptions {
+  /** Where to listen, as a URL (reference `--wsk-api-root`); port 0 picks one. */
+  readonly wskApiRoot?: string;
+  /** The router (or computer) every invocation goes to (`--server-endpoint`). */
+  readonly serverEndpoint: string;
+  /** The controller whose read API lists the domain's lambdas; none: listings are empty. */
+  readonly controllerEndpoint?: string;
+  /** API keys by namespace; default: the guest key for `guest`. */
+  readonly keys?: NamespaceKeys;
+  readonly maxBodyBytes?: number;
+  /** Longest blocking wait, ms; at most (and by default) OpenWhisk's 60000. */
+  readonly maxWaitMs?: number;
+  /** Deadline of each RunLambda call, ms, blocking or not (default 300000, OpenWhisk's longest action). */
+  readonly callTimeoutMs?: number;
+  /** How long one listing of the domain's lambdas is reused, ms (default 1000). */
+  readonly listingCacheMs?: number;
+  /** Invocations in flight at most; beyond, 429 (default 1000). */
+  readonly maxInFlight?: number;
+  readonly store?: ActivationStore;
+  /** Serve HTTPS (the API root's scheme must then be https). */
+  readonly tls?: ServerTlsOptions;
+  /** TLS towards the router and the controller. */
+  readonly clientTls?: ClientTlsOptions;
+  /** Control-plane token, sent to the controller's read API. */
+  readonly token?: string;
+  /** How long close() lets running invocations finish before cancelling them. */
+  readonly drainTimeoutMs?: number;
+  readonly logger?: Logger;
+  /** Epoch ms, for activation records and listings. */
+  readonly clock?: () => number;
+}
+
+export interface ProxyServer {
+  /** Base URL clients use as `apihost`. */
+  readonly url: string;
+  readonly endpoint: string;
+  readonly store: ActivationStore;
+  readonly invoker: DomainInvoker;
+  /** Stops taking requests, drains (or cancels) running invocations, closes connections. */
+  close(): Promise<void>;
+}
+
+/** `http://127.0.0.1:20000` → `127.0.0.1:20000`, checking the scheme against the TLS setting. */
+export function listenEndpoint(wskApiRoot: string, tls: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(wskApiRoot);
+  } catch {
+    throw new Error(`invalid API root "${wskApiRoot}": expected http://host:port`);
+  }
+  const scheme = url.protocol.replace(/:$/, "");
+  if (scheme !== "http" && scheme !== "https") {
+    throw new Error(`invalid API root "${wskApiRoot}": the scheme must be http or https`);
+  }
+  if ((scheme === "https") !== tls) {
+    throw new Error(
+      tls
+        ? `the API root "${wskApiRoot}" must be https:// when a certificate is given`
+        : `the API root "${wskApiRoot}" is https://: give a certificate and key`,
+    );
+  }
+  const port = url.port === "" ? (scheme === "https" ? 443 : 80) : Number(url.port);
+  return formatEndpoint({ host: url.hostname.replace(/^\[|\]$/g, ""), port });
+}
+
+/** The whole wskproxy: the app, served by @soe/runtime beside /healthz and /metrics. */
+export async function createProxyServer(options: ProxyServerOptions): Promise<ProxyServer> {
+  const logger = options.logger ?? createLogger({ name: "wskproxy" });
+  const maxWaitMs = Math.min(options.maxWaitMs ?? MAX_WAIT_MS, MAX_WAIT_MS);
+  const callTimeoutMs = options.callTimeoutMs ?? 300_000;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const endpoint = listenEndpoint(
+    options.wskApiRoot ?? "http://127.0.0.1:0",
+    options.tls !== undefined,
+  );
+  const keys = new KeyRing(options.keys ?? DEFAULT_KEYS);
+  const store =
+    options.store ?? new MemoryActivationStore(options.clock ? { clock: options.clock } : {});
+  const clientTls = options.clientTls === undefined ? {} : { tls: options.clientTls };
+
+  const transports: EndpointTransport[] = [];
+  const routerTransport = createTransport(options.serverEndpoint, clientTls);
+  transports.push(routerTransport);
+  let controller: ReturnType<typeof createClient<typeof soev1.ControllerQueryService>> | undefined;
+  if (options.controllerEndpoint) {
+    const transport = createTransport(options.controllerEndpoint, {
+      ...clientTls,
+      ...(options.token === undefined ? {} : { token: options.token }),
+    });
+    transports.push(transport);
+    controller = createClient(soev1.ControllerQueryService, transport);
+  } else {
+    logger.warn("no controller endpoint: action listings are empty");
+  }
+  const lister = new ActionLister({
+    source: controller === undefined ? undefined : controllerLambdaSource(controller, 2_000),
+    ...(options.listingCacheMs === undefined ? {} : { ttlMs: options.listingCacheMs }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  const invoker = new DomainInvoker({
+    client: createClient(EdgeServer, routerTransport),
+    store,
+    lister,
+    callTimeoutMs,
+    maxInFlight: options.maxInFlight ?? 1_000,
+    logger,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  const app = createProxyApp({ keys, invoker, lister, store, maxWaitMs, maxBodyBytes, logger });
+
+  const closeTransports = () => {
+    for (const transport of transports) transport.close();
+  };
+  let server: Awaited<ReturnType<typeof serve>>;
+  try {
+    server = await serve({
+      name: "wskproxy",
+      endpoint,
+      // serve() takes apps of hono's blank Env; ours only adds context variables of its own.
+      http: app as unknown as Hono,
+      logger,
+      // The invocation limit plus room for headers: hono reads the body, bounded, itself.
+      readMaxBytes: maxBodyBytes + 64 * 1024,
+      drainTimeoutMs: options.drainTimeoutMs ?? 5_000,
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+    });
+  } catch (error) {
+    closeTransports();
+    throw error;
+  }
+  logger.info(
+    {
+      url: server.url,
+      server: options.serverEndpoint,
+      controller: options.controllerEndpoint ?? "",
+    },
+    `REST server started at ${server.url}/`,
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: server.url,
+    endpoint: server.endpoint,
+    store,
+    invoker,
+    close() {
+      closing ??= (async () => {
+        const drainMs = options.drainTimeoutMs ?? 5_000;
+        // Both at once: the server drains blocking requests while background calls finish.
+        await Promise.all([server.close(), invoker.close(drainMs)]);
+        closeTransports();
+      })();
+      return closing;
+    },
+  };
+}

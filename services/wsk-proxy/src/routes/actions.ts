@@ -1,0 +1,76 @@
+import { formatActionName } from "@soe/openwhisk";
+import type { Logger } from "@soe/runtime";
+import type { Context, Hono } from "hono";
+import type { ActionLister, CatalogEntry } from "../action-lister.js";
+import { actionDescription, actionSummary, actionsOf } from "../action-views.js";
+import { ErrorText } from "../error-texts.js";
+import { errorResponse } from "../middleware/errors/index.js";
+import { resolveAccess } from "../namespace-access.js";
+import type { ProxyEnv } from "../proxy-env.js";
+import { booleanParam, limitParam, skipParam } from "../query-params.js";
+import { routeTarget } from "./route-target.js";
+
+/**
+ * `GET .../actions[/{pkg}/]` and `GET .../actions/{[pkg/]name}`: what the whole domain offers,
+ * from the controller's read API, in OpenWhisk's shapes and with its paging rules (§3).
+ */
+export function registerActionRoutes(
+  app: Hono<ProxyEnv>,
+  deps: { readonly lister: ActionLister; readonly logger: Logger },
+): void {
+  const { lister, logger } = deps;
+  const base = "/api/v1/namespaces/:namespace/actions";
+
+  /** The domain's offer, or the 503 that says the controller could not tell. */
+  const catalog = async (c: Context<ProxyEnv>): Promise<readonly CatalogEntry[] | Response> => {
+    try {
+      return await lister.catalog();
+    } catch (err) {
+      logger.warn({ err }, "the controller could not list the domain's lambdas");
+      return errorResponse(c, 503, ErrorText.unavailable);
+    }
+  };
+
+  const list = async (c: Context<ProxyEnv>) => {
+    const target = routeTarget(c);
+    const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
+    if (!access.ok) return errorResponse(c, access.status, access.error);
+    const limit = limitParam(c.req.query("limit"), "actions");
+    if (!limit.ok) return errorResponse(c, 400, limit.error);
+    const skip = skipParam(c.req.query("skip"), "actions");
+    if (!skip.ok) return errorResponse(c, 400, skip.error);
+    const count = booleanParam("count", c.req.query("count"), false);
+    if (!count.ok) return errorResponse(c, 400, count.error);
+    const entries = await catalog(c);
+    if (entries instanceof Response) return entries;
+    const actions = actionsOf(entries, access.namespace, target.packageName);
+    if (count.value) return c.json({ actions: actions.length });
+    return c.json(actions.slice(skip.value, skip.value + limit.value).map(actionSummary));
+  };
+  app.get(base, list);
+  app.get(`${base}/`, list);
+  app.get(`${base}/:package/`, list);
+
+  const get = async (c: Context<ProxyEnv>) => {
+    const target = routeTarget(c);
+    const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
+    if (!access.ok) return errorResponse(c, access.status, access.error);
+    const code = booleanParam("code", c.req.query("code"), true);
+    if (!code.ok) return errorResponse(c, 400, code.error);
+    const entries = await catalog(c);
+    if (entries instanceof Response) return entries;
+    const wanted = formatActionName({
+      namespace: access.namespace,
+      packageName: target.packageName,
+      name: target.name ?? "",
+    });
+    const found = actionsOf(entries, access.namespace).find(
+      (a) => formatActionName(a.action) === wanted,
+    );
+    return found === undefined
+      ? errorResponse(c, 404, ErrorText.notFound)
+      : c.json(actionDescription(found));
+  };
+  app.get(`${base}/:name`, get);
+  app.get(`${base}/:package/:name`, get);
+}

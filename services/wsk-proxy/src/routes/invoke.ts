@@ -1,0 +1,120 @@
+import { type ActionName, formatActionName } from "@soe/openwhisk";
+import type { Context, Hono } from "hono";
+import type { ActionLister } from "../action-lister.js";
+import type { DomainInvoker, FinalOutcome } from "../domain-invoker.js";
+import { ErrorText, tooManyConcurrent } from "../error-texts.js";
+import { readJsonParams } from "../json-params.js";
+import { bodyLimit } from "../middleware/body-limit/index.js";
+import { errorResponse } from "../middleware/errors/index.js";
+import { resolveAccess } from "../namespace-access.js";
+import type { ProxyEnv } from "../proxy-env.js";
+import { booleanParam, timeoutParam } from "../query-params.js";
+import { routeTarget } from "./route-target.js";
+
+export interface InvokeRouteDeps {
+  readonly invoker: DomainInvoker;
+  readonly lister: ActionLister;
+  /** Longest blocking wait (OpenWhisk: 60 s); the `timeout` query can only shorten it. */
+  readonly maxWaitMs: number;
+  readonly maxBodyBytes: number;
+}
+
+export const ACTIVATION_ID_HEADER = "x-openwhisk-activation-id";
+
+/** Resolves after `ms` with undefined, unless the promise settles first. */
+async function waitAtMost<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The answer to a blocking invocation that finished within the wait (openwhisk-api.md §2). */
+function answer(c: Context<ProxyEnv>, final: FinalOutcome, activationId: string, result: boolean) {
+  switch (final.kind) {
+    case "activation": {
+      c.header(ACTIVATION_ID_HEADER, activationId);
+      const value = final.record.response.result;
+      // Array results are sent bare whatever `result` says, as newer controllers do.
+      if (result || Array.isArray(value)) return c.json(value as object, final.httpStatus);
+      return c.json(final.record, final.httpStatus);
+    }
+    case "still-running":
+      c.header(ACTIVATION_ID_HEADER, activationId);
+      return c.json({ activationId }, 202);
+    case "refused":
+      return errorResponse(c, final.httpStatus, final.error);
+  }
+}
+
+/**
+ * `POST /api/v1/namespaces/{ns}/actions/{[pkg/]name}?blocking&result&timeout`: every
+ * combination the JS client (`blocking` only) and the wsk CLI (both) send, an empty query, a
+ * missing body. Non-blocking calls are answered 202 at once and run on; blocking ones that
+ * outlast the wait too.
+ */
+export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps): void {
+  const { invoker, lister, maxWaitMs } = deps;
+  const base = "/api/v1/namespaces/:namespace/actions";
+
+  const invoke = async (c: Context<ProxyEnv>) => {
+    const target = routeTarget(c);
+    const caller = c.get("identity");
+    const access = resolveAccess(caller, target.namespaceSegment, target.segments);
+    if (!access.ok) return errorResponse(c, access.status, access.error);
+    const blocking = booleanParam("blocking", c.req.query("blocking"), false);
+    if (!blocking.ok) return errorResponse(c, 400, blocking.error);
+    const result = booleanParam("result", c.req.query("result"), false);
+    if (!result.ok) return errorResponse(c, 400, result.error);
+    const timeout = timeoutParam(c.req.query("timeout"));
+    if (!timeout.ok) return errorResponse(c, 400, timeout.error);
+    const params = readJsonParams(c.get("body"), c.req.header("content-type"));
+    if (!params.ok) return errorResponse(c, params.status, params.error);
+
+    const action: ActionName = {
+      namespace: access.namespace,
+      packageName: target.packageName,
+      name: target.name ?? "",
+    };
+    // OpenWhisk answers 404 at once for an action it does not have, blocking or not; a 202
+    // must not promise an activation that can never run. (Blocking calls learn it from the
+    // router's answer; non-blocking ones ask the controller first, when there is one.)
+    if (!blocking.value && (await lister.has(formatActionName(action))) === false) {
+      return errorResponse(c, 404, ErrorText.notFound);
+    }
+    const started = invoker.start({ caller, action, params: params.params });
+    if ("refused" in started) {
+      return started.refused === "busy"
+        ? errorResponse(c, 429, tooManyConcurrent(started.count, started.allowed))
+        : errorResponse(c, 503, ErrorText.unavailable);
+    }
+    const { activationId } = started;
+    if (!blocking.value) {
+      started.detach();
+      c.header(ACTIVATION_ID_HEADER, activationId);
+      return c.json({ activationId }, 202);
+    }
+    const final = await waitAtMost(
+      started.completion,
+      Math.min(timeout.value ?? maxWaitMs, maxWaitMs),
+    );
+    if (final === undefined) {
+      // Still running: the caller gets the id and polls, exactly like a non-blocking call.
+      started.detach();
+      c.header(ACTIVATION_ID_HEADER, activationId);
+      return c.json({ activationId }, 202);
+    }
+    return answer(c, final, activationId, result.value);
+  };
+
+  const limit = bodyLimit(deps.maxBodyBytes);
+  app.post(`${base}/:name`, limit, invoke);
+  app.post(`${base}/:package/:name`, limit, invoke);
+}
