@@ -9,26 +9,39 @@
  */
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { ChildProcesses, type StartedChild } from "./child-processes.js";
-import { type CpuPlan, pinProcess, planCpus } from "./cpu-pinning.js";
-import { UnaryLoadClient } from "./load.js";
-import { benchRequest, benchResponse, grpcFrame } from "./messages.js";
-import { processCpuTimes, processRssBytes } from "./proc-stat.js";
-import { formatTables, type Measurement, summaryLine } from "./report.js";
+import {
+  benchRequest,
+  benchResponse,
+  ChildProcesses,
+  type CpuPlan,
+  echoServerScript,
+  formatHopTables,
+  guardChildren,
+  grpcFrame,
+  type Measurement,
+  measureHopOrFail,
+  pinProcess,
+  planCpus,
+  processRssBytes,
+  secondsFromEnv,
+  type StartedChild,
+} from "@soe/bench";
+import { summaryLine, yardstick } from "./report.js";
 
 interface Variant {
   readonly name: string;
-  /** Entry script of the hop process, relative to bench/; none for the client → echo baseline. */
-  readonly script?: string;
+  /** Entry script of the hop process; none for the client → echo baseline. */
+  readonly script?: URL;
 }
 
+const hopScript = (name: string) => new URL(`hops/${name}.ts`, import.meta.url);
 // grpc-js right before runtime: the ratio the targets are stated in compares neighbours in time.
 const allVariants: readonly Variant[] = [
   { name: "direct" },
-  { name: "http2-forwarder", script: "hops/http2-forwarder.ts" },
-  { name: "grpc-js", script: "hops/grpc-js.ts" },
-  { name: "runtime", script: "hops/runtime.ts" },
-  { name: "connect-node", script: "hops/connect-node.ts" },
+  { name: "http2-forwarder", script: hopScript("http2-forwarder") },
+  { name: "grpc-js", script: hopScript("grpc-js") },
+  { name: "runtime", script: hopScript("runtime") },
+  { name: "connect-node", script: hopScript("connect-node") },
 ];
 // c=32 first: its warm-up runs enough calls for V8 to optimize the hop's code, so c=1 is measured
 // on a warm process, as a long-running router is; at c=1 first, 1.5 s is too few calls for that.
@@ -39,34 +52,14 @@ const measureSeconds = secondsFromEnv("BENCH_SECONDS", 4);
 const variants = selectVariants(process.env.BENCH_VARIANTS);
 const requestFrame = grpcFrame(benchRequest());
 const responseBytes = benchResponse().byteLength;
-const mb = 1024 * 1024;
 // Read before pinning: afterwards this process may use one CPU only.
 const cpuCount = availableParallelism();
 
 const children = new ChildProcesses();
-for (const [signal, code] of [
-  ["SIGINT", 130],
-  ["SIGTERM", 143],
-] as const) {
-  process.once(signal, () => {
-    process.stderr.write(`\n[bench] ${signal}: stopping children\n`);
-    children.killAllNow();
-    process.exit(code);
-  });
-}
-process.on("uncaughtException", (error) => {
-  process.stderr.write(`[bench] crashed: ${error.stack ?? error}\n`);
-  children.killAllNow();
-  process.exit(1);
-});
-// A stuck child or call must not hold the bench (or CI) forever.
-const budgetMs =
-  (variants.length * concurrencies.length * (warmupSeconds + measureSeconds) + 60) * 1000;
-setTimeout(() => {
-  process.stderr.write(`[bench] still running after ${budgetMs / 1000} s: giving up\n`);
-  children.killAllNow();
-  process.exit(1);
-}, budgetMs).unref();
+guardChildren(
+  children,
+  (variants.length * concurrencies.length * (warmupSeconds + measureSeconds) + 60) * 1000,
+);
 
 const plan = planCpus();
 if (plan.pinned) pinProcess(process.pid, plan.clientCpu);
@@ -76,27 +69,41 @@ const hopCpu = plan.pinned ? plan.hopCpu : undefined;
 console.log(header(plan));
 const measurements: Measurement[] = [];
 try {
-  const echo = await children.start("echo-server", "echo-server.ts", [], clientCpu);
+  const echo = await children.start("echo-server", echoServerScript, [], { cpu: clientCpu });
   const upstream = `127.0.0.1:${echo.port}`;
+  const run = (variant: string, concurrency: number, port: number) => ({
+    variant,
+    concurrency,
+    target: `127.0.0.1:${port}`,
+    requestFrame,
+    warmupSeconds,
+    measureSeconds,
+    echoPid: echo.pid,
+  });
   for (const variant of variants) {
     if (variant.script === undefined) {
       for (const c of concurrencies) {
-        measurements.push(await measureOrFail(variant.name, c, echo.port, echo.pid, undefined));
+        measurements.push(await measureHopOrFail(run(variant.name, c, echo.port)));
       }
       continue;
     }
     let hop: StartedChild;
     try {
-      hop = await children.start(variant.name, variant.script, [upstream], hopCpu);
+      hop = await children.start(variant.name, variant.script, [upstream], { cpu: hopCpu });
     } catch (error) {
       for (const c of concurrencies) {
         measurements.push({ variant: variant.name, concurrency: c, failure: String(error) });
       }
       continue;
     }
-    const rssRest = processRssBytes(hop.pid);
+    const rssRestBytes = processRssBytes(hop.pid);
     for (const c of concurrencies) {
-      measurements.push(await measureOrFail(variant.name, c, hop.port, echo.pid, { hop, rssRest }));
+      measurements.push(
+        await measureHopOrFail({
+          ...run(variant.name, c, hop.port),
+          hop: { pid: hop.pid, rssRestBytes },
+        }),
+      );
     }
     await children.stop(hop.pid);
   }
@@ -104,7 +111,7 @@ try {
   await children.stopAll();
 }
 
-console.log(`\n${formatTables(measurements)}\n`);
+console.log(`\n${formatHopTables(measurements, yardstick)}\n`);
 console.log(legend());
 console.log(`\n${summaryLine(measurements)}`);
 for (const m of measurements) {
@@ -130,77 +137,6 @@ if (process.env.BENCH_JSON) {
 const failed = measurements.some((m) => m.failure !== undefined || m.errors > 0);
 process.exitCode = failed ? 1 : 0;
 
-/** A variant that breaks (a hop that dies, a refused connection) costs its row, not the run. */
-async function measureOrFail(...args: Parameters<typeof measure>): Promise<Measurement> {
-  try {
-    return await measure(...args);
-  } catch (error) {
-    return { variant: args[0], concurrency: args[1], failure: String(error) };
-  }
-}
-
-async function measure(
-  variant: string,
-  concurrency: number,
-  port: number,
-  echoPid: number,
-  hopProcess: { hop: StartedChild; rssRest: number } | undefined,
-): Promise<Measurement> {
-  process.stderr.write(`[bench] ${variant} c=${concurrency}\n`);
-  const client = await UnaryLoadClient.connect(`127.0.0.1:${port}`, requestFrame);
-  try {
-    // One call first: a broken path is reported once, not as a window full of errors.
-    const firstCall = await client.once();
-    if (firstCall !== undefined) {
-      return { variant, concurrency, failure: `first call failed: ${firstCall}` };
-    }
-    const hopPid = hopProcess?.hop.pid;
-    const cpu = { hopUser: 0, hopSystem: 0, echo: 0, self: 0 };
-    const load = await client.closedLoop({
-      concurrency,
-      warmupMs: warmupSeconds * 1000,
-      measureMs: measureSeconds * 1000,
-      onWindow: (edge) => {
-        const sign = edge === "open" ? -1 : 1;
-        if (hopPid !== undefined) {
-          const hop = processCpuTimes(hopPid);
-          cpu.hopUser += sign * hop.user;
-          cpu.hopSystem += sign * hop.system;
-        }
-        const echo = processCpuTimes(echoPid);
-        cpu.echo += sign * (echo.user + echo.system);
-        const self = process.cpuUsage();
-        cpu.self += (sign * (self.user + self.system)) / 1e6;
-      },
-    });
-    const window = load.windowSeconds;
-    const hopCpu = cpu.hopUser + cpu.hopSystem;
-    return {
-      variant,
-      concurrency,
-      calls: load.calls,
-      errors: load.errors,
-      firstError: load.firstError,
-      callsPerSecond: load.callsPerSecond,
-      p50Ms: load.p50Ms,
-      p99Ms: load.p99Ms,
-      clientCpuPercent: ((cpu.echo + cpu.self) / window) * 100,
-      hop:
-        hopProcess === undefined
-          ? undefined
-          : {
-              cpuUsPerCall: (hopCpu / load.calls) * 1e6,
-              cpuPercent: (hopCpu / window) * 100,
-              systemShare: hopCpu > 0 ? cpu.hopSystem / hopCpu : Number.NaN,
-              rssRestMb: hopProcess.rssRest / mb,
-              rssAfterMb: processRssBytes(hopProcess.hop.pid) / mb,
-            },
-    };
-  } finally {
-    client.close();
-  }
-}
-
 function header(cpus: CpuPlan): string {
   const placement = cpus.pinned
     ? `hop pinned to CPU ${cpus.hopCpu}, load client + echo server to CPU ${cpus.clientCpu}`
@@ -221,16 +157,6 @@ function legend(): string {
     "cli+echo CPU %: load client + echo server, of one core (near 100 = they bound throughput).",
     "RSS rest: after start, before any call; after: at the end of this c's window (c=32 runs first).",
   ].join("\n");
-}
-
-function secondsFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new Error(`${name} must be a positive number of seconds, got "${raw}"`);
-  }
-  return seconds;
 }
 
 function selectVariants(list: string | undefined): readonly Variant[] {

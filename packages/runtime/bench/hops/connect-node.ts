@@ -2,8 +2,8 @@ import { createServer } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { createClient } from "@connectrpc/connect";
 import { connectNodeAdapter, createGrpcTransport } from "@connectrpc/connect-node";
+import { announceListening, upstreamFromArgs } from "@soe/bench/child";
 import { EdgeServer } from "@soe/proto";
-import { announceListening, upstreamFromArgs } from "../bench-child.js";
 
 /** What @soe/runtime replaces on the data plane: connect-node speaking gRPC both ways (DESIGN §8). */
 const upstream = upstreamFromArgs();

@@ -1,7 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
+import { announceListening, upstreamFromArgs } from "@soe/bench/child";
 import { protoDir } from "@soe/proto";
-import { announceListening, upstreamFromArgs } from "../bench-child.js";
 
 /** The yardstick of DESIGN §8: stock grpc-js server and client, stubs built from the .proto. */
 const upstream = upstreamFromArgs();

@@ -9,7 +9,7 @@ import {
   type ServerHttp2Stream,
 } from "node:http2";
 import type { AddressInfo } from "node:net";
-import { announceListening, upstreamFromArgs } from "../bench-child.js";
+import { announceListening, upstreamFromArgs } from "@soe/bench/child";
 
 /**
  * The floor in Node (DESIGN §8): each incoming stream is copied onto a stream of one long-lived

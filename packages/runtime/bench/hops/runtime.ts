@@ -1,7 +1,7 @@
 import { createClient } from "@connectrpc/connect";
+import { announceListening, upstreamFromArgs } from "@soe/bench/child";
 import { EdgeServer } from "@soe/proto";
 import { serve, TransportPool } from "@soe/runtime";
-import { announceListening, upstreamFromArgs } from "../bench-child.js";
 
 /** The hop under test: a router's data path on @soe/runtime (decode, forward, return). */
 const upstream = upstreamFromArgs();

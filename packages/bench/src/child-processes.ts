@@ -8,7 +8,18 @@ export interface StartedChild {
   readonly port: number;
 }
 
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
+export interface ChildProcessesOptions {
+  /** Working directory of every child; default: this process's (the package `pnpm` runs in). */
+  readonly cwd?: string;
+}
+
+export interface StartOptions {
+  /** Pin the child to this CPU with `taskset -c`; undefined runs it unpinned. */
+  readonly cpu?: number | undefined;
+  /** Every stdout line after the port; by default they are read and dropped. */
+  readonly onLine?: (line: string) => void;
+}
+
 const startTimeoutMs = 30_000;
 const stopTimeoutMs = 2_000;
 
@@ -19,26 +30,33 @@ const stopTimeoutMs = 2_000;
 export class ChildProcesses {
   private readonly running = new Map<number, { name: string; child: ChildProcess }>();
   private readonly stopping = new Set<number>();
+  private readonly cwd: string;
+
+  constructor(options: ChildProcessesOptions = {}) {
+    this.cwd = options.cwd ?? process.cwd();
+  }
 
   /**
-   * Starts `script` (relative to bench/) and waits for the port it announces. TypeScript runs
-   * through tsx with the workspace's source condition, as `pnpm bench:hop` runs the bench itself.
+   * Starts `script` (a file URL or an absolute path) and waits for the port it announces.
+   * TypeScript runs through tsx with the workspace's source condition, as the benches themselves
+   * run; a `.mjs` script runs with plain node.
    */
   start(
     name: string,
-    script: string,
-    args: string[],
-    cpu: number | undefined,
+    script: URL | string,
+    args: readonly string[],
+    options: StartOptions = {},
   ): Promise<StartedChild> {
-    const scriptPath = fileURLToPath(new URL(script, import.meta.url));
-    const nodeArgs = script.endsWith(".mjs")
+    const scriptPath = typeof script === "string" ? script : fileURLToPath(script);
+    const nodeArgs = scriptPath.endsWith(".mjs")
       ? [scriptPath, ...args]
       : ["--conditions=@soe/source", "--import", "tsx", scriptPath, ...args];
+    const { cpu, onLine } = options;
     const child =
       cpu === undefined
-        ? spawn(process.execPath, nodeArgs, { cwd: packageDir, stdio: ["pipe", "pipe", "inherit"] })
+        ? spawn(process.execPath, nodeArgs, { cwd: this.cwd, stdio: ["pipe", "pipe", "inherit"] })
         : spawn("taskset", ["-c", String(cpu), process.execPath, ...nodeArgs], {
-            cwd: packageDir,
+            cwd: this.cwd,
             stdio: ["pipe", "pipe", "inherit"],
           });
     return new Promise<StartedChild>((resolve, reject) => {
@@ -46,7 +64,7 @@ export class ChildProcesses {
       const fail = (why: string) => {
         clearTimeout(timer);
         if (child.pid !== undefined) void this.stop(child.pid);
-        reject(new Error(`${name} (${script}) ${why}`));
+        reject(new Error(`${name} (${scriptPath}) ${why}`));
       };
       const timer = setTimeout(
         () => fail(`printed no port within ${startTimeoutMs / 1000} s`),
@@ -71,8 +89,12 @@ export class ChildProcesses {
         const newline = output.indexOf("\n");
         if (newline < 0) return;
         stdout.off("data", onData);
-        // Anything printed later is not for us, but the pipe must not fill up and block the child.
-        stdout.resume();
+        if (onLine === undefined) {
+          // Anything printed later is not for us, but the pipe must not fill up and block the child.
+          stdout.resume();
+        } else {
+          forwardLines(stdout, output.slice(newline + 1), onLine);
+        }
         clearTimeout(timer);
         const port = Number(output.slice(0, newline).trim());
         if (!Number.isInteger(port) || port <= 0 || child.pid === undefined) {
@@ -114,4 +136,24 @@ export class ChildProcesses {
     }
     this.running.clear();
   }
+}
+
+/** Hands complete lines to `onLine`, starting with what came in the port's chunk after the port. */
+function forwardLines(
+  stdout: NodeJS.ReadableStream,
+  alreadyRead: string,
+  onLine: (line: string) => void,
+): void {
+  let pending = "";
+  const take = (text: string) => {
+    pending += text;
+    let newline = pending.indexOf("\n");
+    while (newline >= 0) {
+      onLine(pending.slice(0, newline));
+      pending = pending.slice(newline + 1);
+      newline = pending.indexOf("\n");
+    }
+  };
+  take(alreadyRead);
+  stdout.on("data", take);
 }

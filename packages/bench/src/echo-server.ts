@@ -1,11 +1,13 @@
 import { createServer, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { announceListening } from "./bench-child.js";
-import { benchResponse, grpcFrame, runLambdaPath } from "./messages.js";
+import { grpcFrame } from "./grpc-frame.js";
+import { benchResponse, runLambdaPath } from "./lambda-messages.js";
 
 /**
- * The upstream of every hop: answers each RunLambda with the same pre-encoded LambdaResponse and
- * decodes nothing, so it shares core 0 with the load client without becoming the bottleneck.
+ * A null computer, the upstream of every hop (start it with `echoServerScript`): answers each
+ * RunLambda with the same pre-encoded LambdaResponse and decodes nothing, so it shares a core with
+ * the load client without becoming the bottleneck.
  */
 const body = grpcFrame(benchResponse());
 const okHead = { ":status": 200, "content-type": "application/grpc+proto" };

@@ -15,7 +15,7 @@ import {
 } from "@soe/runtime";
 import { eventually } from "@soe/testing";
 import { afterEach, describe, expect, test } from "vitest";
-import { type ControllerServer, createControllerServer } from "../src/controller-server.js";
+import { type ControllerServer, createControllerServer } from "@soe/controller";
 
 /**
  * The control plane and the data plane together: a real controller, a real router and two

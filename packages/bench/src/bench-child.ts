@@ -1,6 +1,7 @@
 /**
  * How a bench child (echo server, hop) talks to the bench: the upstream end-point comes as the
- * first argument, the listening port goes out as the first line on stdout.
+ * first argument, the listening port goes out as the first line on stdout. Children import it as
+ * `@soe/bench/child`, so a process under test loads nothing else of the harness.
  */
 
 export function upstreamFromArgs(): string {

@@ -1,5 +1,5 @@
 import { type ClientHttp2Session, connect, type OutgoingHttpHeaders } from "node:http2";
-import { runLambdaPath } from "./messages.js";
+import { runLambdaPath } from "./lambda-messages.js";
 
 export interface ClosedLoopOptions {
   /** Calls kept in flight: each completion issues the next call. */
@@ -24,13 +24,6 @@ export interface LoadResult {
 
 type CallDone = (error: string | undefined) => void;
 
-const requestHeaders: OutgoingHttpHeaders = {
-  ":method": "POST",
-  ":path": runLambdaPath,
-  "content-type": "application/grpc+proto",
-  te: "trailers",
-};
-
 // Stop waiting for calls still in flight at the end of a run after this long.
 const drainTimeoutMs = 5_000;
 
@@ -40,12 +33,27 @@ const drainTimeoutMs = 5_000;
  * the client spends as little as possible of the core it shares with the echo server.
  */
 export class UnaryLoadClient {
+  private readonly requestHeaders: OutgoingHttpHeaders;
+
   private constructor(
     private readonly session: ClientHttp2Session,
     private readonly requestFrame: Buffer,
-  ) {}
+    path: string,
+  ) {
+    this.requestHeaders = {
+      ":method": "POST",
+      ":path": path,
+      "content-type": "application/grpc+proto",
+      te: "trailers",
+    };
+  }
 
-  static connect(authority: string, requestFrame: Buffer): Promise<UnaryLoadClient> {
+  /** `requestFrame` is sent on every call, to `path` (RunLambda unless told otherwise). */
+  static connect(
+    authority: string,
+    requestFrame: Buffer,
+    path: string = runLambdaPath,
+  ): Promise<UnaryLoadClient> {
     return new Promise((resolve, reject) => {
       const session = connect(`http://${authority}`);
       session.once("error", reject);
@@ -54,7 +62,7 @@ export class UnaryLoadClient {
         session.on("error", () => {
           // The calls on a failed session fail one by one and are counted as errors.
         });
-        resolve(new UnaryLoadClient(session, requestFrame));
+        resolve(new UnaryLoadClient(session, requestFrame, path));
       });
     });
   }
@@ -172,7 +180,7 @@ export class UnaryLoadClient {
   private call(done: CallDone): void {
     let stream: ReturnType<ClientHttp2Session["request"]>;
     try {
-      stream = this.session.request(requestHeaders);
+      stream = this.session.request(this.requestHeaders);
     } catch (error) {
       done(error instanceof Error ? error.message : String(error));
       return;
