@@ -101,3 +101,21 @@ describe("TrivialOptimizer", () => {
     expect(weight("l", "a")).toBe(MIN_WEIGHT);
   });
 });
+
+describe("TrivialOptimizer under heavy load", () => {
+  it("summarises a period of 200,000 samples (min, max, mean) in constant memory", () => {
+    // 1 + (i % 3) for i < 200,000: min 1, max 3, mean (66,667·1 + 66,667·2 + 66,666·3) / 200,000.
+    const expected = { min: 1, max: 3, mean: (66_667 + 66_667 * 2 + 66_666 * 3) / 200_000 };
+    for (const stat of ["min", "max", "mean"] as const) {
+      const { time, table } = setup();
+      const optimizer = new TrivialOptimizer({ table, clock: time.clock, periodSeconds: 1, stat });
+      for (let i = 0; i < 200_000; i++) optimizer.observe("l", "a", 1 + (i % 3));
+      time.advance(1000);
+      expect(optimizer.poll().updated).toBe(1);
+      expect(table.destinations("l").find((d) => d.destination === "a")?.weight).toBeCloseTo(
+        expected[stat],
+        9,
+      );
+    }
+  });
+});

@@ -34,8 +34,12 @@ export class TrivialOptimizer implements LocalOptimizer {
   readonly #clock: () => number;
   readonly #periodMs: number;
   readonly #stat: TrivialStat;
-  /** lambda → destination → samples (seconds) of the current period. */
-  #samples = new Map<string, Map<string, number[]>>();
+  /**
+   * lambda → destination → running summary (seconds) of the current period: constant memory per
+   * pair however busy the router is (keeping every sample grew without bound, and spreading
+   * 100k+ samples into Math.min overflows the stack).
+   */
+  #samples = new Map<string, Map<string, SampleSummary>>();
   #dueAt: number;
 
   constructor(options: TrivialOptimizerOptions) {
@@ -55,9 +59,15 @@ export class TrivialOptimizer implements LocalOptimizer {
       byDestination = new Map();
       this.#samples.set(lambda, byDestination);
     }
-    const samples = byDestination.get(destination);
-    if (samples === undefined) byDestination.set(destination, [seconds]);
-    else samples.push(seconds);
+    const summary = byDestination.get(destination);
+    if (summary === undefined) {
+      byDestination.set(destination, { count: 1, sum: seconds, min: seconds, max: seconds });
+    } else {
+      summary.count += 1;
+      summary.sum += seconds;
+      if (seconds < summary.min) summary.min = seconds;
+      if (seconds > summary.max) summary.max = seconds;
+    }
     return true;
   }
 
@@ -88,13 +98,20 @@ export class TrivialOptimizer implements LocalOptimizer {
   }
 }
 
-function summarise(samples: readonly number[], stat: TrivialStat): number {
+interface SampleSummary {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
+function summarise(samples: SampleSummary, stat: TrivialStat): number {
   switch (stat) {
     case "min":
-      return Math.min(...samples);
+      return samples.min;
     case "max":
-      return Math.max(...samples);
+      return samples.max;
     case "mean":
-      return samples.reduce((sum, x) => sum + x, 0) / samples.length;
+      return samples.sum / samples.count;
   }
 }
