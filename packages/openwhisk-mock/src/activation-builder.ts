@@ -1,8 +1,7 @@
-import type { ActivationRecord, KeyValue } from "@soe/openwhisk";
+import type { ActivationRecord, Identity, KeyValue } from "@soe/openwhisk";
 import type { RunOutcome } from "./run-outcome.js";
 import type { StoredAction } from "./entity-store.js";
 import { qualifiedPath } from "./entity-views.js";
-import type { Identity } from "./key-ring.js";
 
 export interface ActivationFacts {
   readonly activationId: string;

@@ -1,6 +1,6 @@
 import type { ActivationRecord } from "@soe/openwhisk";
 import { describe, expect, it } from "vitest";
-import { ActivationStore, activationSummary } from "./activation-store.js";
+import { ActivationStore } from "./activation-store.js";
 
 function record(id: number, fields: Partial<ActivationRecord> = {}): ActivationRecord {
   return {
@@ -45,12 +45,5 @@ describe("ActivationStore", () => {
     expect(store.list("guest", { name: "demo/hello" }).map((r) => r.name)).toEqual(["hello"]);
     expect(store.list("guest", { name: "hello" })).toHaveLength(1);
     expect(store.list("guest", { since: 1002, upto: 1002 }).map((r) => r.start)).toEqual([1002]);
-  });
-
-  it("summarises without response and logs, with the numeric status code", () => {
-    const summary = activationSummary(record(1));
-    expect(summary).toMatchObject({ statusCode: 1, end: 1006, duration: 5 });
-    expect(summary).not.toHaveProperty("response");
-    expect(summary).not.toHaveProperty("logs");
   });
 });

@@ -1,8 +1,4 @@
-import {
-  type ActivationRecord,
-  type ActivationSummary,
-  activationStatusCode,
-} from "@soe/openwhisk";
+import type { ActivationRecord } from "@soe/openwhisk";
 
 export interface ActivationFilter {
   /** `action` or `package/action`. */
@@ -64,32 +60,4 @@ export class ActivationStore {
     }
     return matches.sort((a, b) => b.start - a.start);
   }
-}
-
-/** A list element without `docs=true`: no response, no logs; the numeric status code instead. */
-export function activationSummary(record: ActivationRecord): ActivationSummary {
-  const {
-    activationId,
-    namespace,
-    name,
-    version,
-    publish,
-    annotations,
-    start,
-    end,
-    duration,
-    cause,
-  } = record;
-  return {
-    activationId,
-    namespace,
-    name,
-    version,
-    publish,
-    annotations,
-    start,
-    ...(end === undefined ? {} : { end, duration }),
-    ...(cause === undefined ? {} : { cause }),
-    ...(end === undefined ? {} : { statusCode: activationStatusCode(record.response.status) }),
-  };
 }

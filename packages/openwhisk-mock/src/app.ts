@@ -1,10 +1,9 @@
+import { ErrorText, KeyRing } from "@soe/openwhisk";
 import { Hono } from "hono";
 import { ActionRunner } from "./action-runner.js";
 import { ActivationStore } from "./activation-store.js";
 import { EntityStore } from "./entity-store.js";
-import { ErrorText } from "./error-texts.js";
 import { Invoker } from "./invoker.js";
-import { KeyRing } from "./key-ring.js";
 import { authenticate } from "./middleware/authenticate.js";
 import { transaction } from "./middleware/transaction.js";
 import type { MockEnv } from "./mock-env.js";
@@ -53,7 +52,8 @@ function preload(entities: EntityStore, options: ResolvedMockOptions): void {
 /** The mock OpenWhisk as a hono app, with the stores behind it (tests read them directly). */
 export function createOpenWhiskMock(input: OpenWhiskMockOptions = {}): OpenWhiskMock {
   const options = resolveMockOptions(input);
-  const keys = new KeyRing(options.keys);
+  // The mock has always taken any namespace name from its keys; the proxy checks them.
+  const keys = new KeyRing(options.keys, { checkNamespaceNames: false });
   const entities = new EntityStore(options.clock, {
     concurrency: 1,
     logs: 10,

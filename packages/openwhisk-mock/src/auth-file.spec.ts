@@ -1,6 +1,6 @@
+import { GUEST_KEY, WHISK_SYSTEM_KEY } from "@soe/openwhisk";
 import { describe, expect, it } from "vitest";
 import { parseAuthFile } from "./auth-file.js";
-import { GUEST_KEY, WHISK_SYSTEM_KEY } from "./well-known-keys.js";
 
 describe("parseAuthFile", () => {
   it("reads namespace/key lines, comments, and OpenWhisk's bare key format", () => {

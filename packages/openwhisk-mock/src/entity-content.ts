@@ -1,5 +1,4 @@
-import type { ActionLimits, KeyValue } from "@soe/openwhisk";
-import { malformedContent } from "./error-texts.js";
+import { type ActionLimits, type KeyValue, malformedContent } from "@soe/openwhisk";
 
 export interface NodeExec {
   readonly kind: string;

@@ -7,4 +7,4 @@ export {
   type StartOpenWhiskMockOptions,
   startOpenWhiskMock,
 } from "./server.js";
-export { GUEST_KEY, WHISK_SYSTEM_KEY } from "./well-known-keys.js";
+export { GUEST_KEY, WHISK_SYSTEM_KEY } from "@soe/openwhisk";

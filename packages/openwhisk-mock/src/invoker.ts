@@ -1,10 +1,15 @@
-import { type ActivationRecord, entityPath, type KeyValue, newActivationId } from "@soe/openwhisk";
+import {
+  type ActivationRecord,
+  entityPath,
+  type Identity,
+  type KeyValue,
+  newActivationId,
+} from "@soe/openwhisk";
 import type { ActionRunner } from "./action-runner.js";
 import { buildActivationRecord } from "./activation-builder.js";
 import type { ActivationStore } from "./activation-store.js";
 import type { StoredAction } from "./entity-store.js";
 import { qualifiedPath } from "./entity-views.js";
-import type { Identity } from "./key-ring.js";
 
 export interface Invocation {
   readonly activationId: string;

@@ -1,4 +1,4 @@
-import type { Identity } from "./key-ring.js";
+import type { Identity } from "@soe/openwhisk";
 
 /** Per-request values the middlewares hand to the routes. */
 export interface MockEnv {

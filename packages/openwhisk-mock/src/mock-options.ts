@@ -1,4 +1,4 @@
-import { GUEST_KEY } from "./well-known-keys.js";
+import { GUEST_KEY } from "@soe/openwhisk";
 
 export interface OpenWhiskMockOptions {
   /** API keys (`uuid:key`) by namespace. Default: the guest key for `guest`. */

@@ -1,8 +1,12 @@
-import type { ActionDescription, ActivationRecord, ErrorBody } from "@soe/openwhisk";
+import {
+  type ActionDescription,
+  type ActivationRecord,
+  type ErrorBody,
+  GUEST_KEY,
+} from "@soe/openwhisk";
 import openwhisk from "openwhisk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningOpenWhiskMock, startOpenWhiskMock } from "./server.js";
-import { GUEST_KEY } from "./well-known-keys.js";
 
 // The official npm client, unchanged, against the mock: what a real OpenWhisk user would run.
 let mock: RunningOpenWhiskMock;

@@ -1,6 +1,11 @@
+import {
+  ErrorText,
+  malformedContent,
+  methodNotAllowed as methodNotAllowedText,
+  tooLarge,
+} from "@soe/openwhisk";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ErrorText, malformedContent, tooLarge } from "./error-texts.js";
 import type { MockEnv } from "./mock-env.js";
 import type { BodyRead } from "./request-body.js";
 
@@ -31,9 +36,5 @@ export function bodyRefused(
 
 /** 405 in Pekko's words, for a known path and a method it does not serve. */
 export function methodNotAllowed(c: Context<MockEnv>, supported: readonly string[]): Response {
-  return errorResponse(
-    c,
-    405,
-    `HTTP method not allowed, supported methods: ${supported.join(", ")}`,
-  );
+  return errorResponse(c, 405, methodNotAllowedText(supported));
 }

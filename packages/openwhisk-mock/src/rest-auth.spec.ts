@@ -1,6 +1,6 @@
+import { GUEST_KEY } from "@soe/openwhisk";
 import { afterAll, describe, expect, it } from "vitest";
 import { ACTIONS, call, mockFactory } from "../test/rest-call.js";
-import { GUEST_KEY } from "./well-known-keys.js";
 
 // Authentication, transaction ids, CORS and unknown routes as openwhisk-api.md §1 and §6 give them.
 const mocks = mockFactory();

@@ -1,7 +1,7 @@
 import http from "node:http";
+import { GUEST_KEY } from "@soe/openwhisk";
 import { describe, expect, it } from "vitest";
 import { startOpenWhiskMock } from "./server.js";
-import { GUEST_KEY } from "./well-known-keys.js";
 
 const auth = `Basic ${Buffer.from(GUEST_KEY).toString("base64")}`;
 

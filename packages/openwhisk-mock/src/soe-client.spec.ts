@@ -1,7 +1,6 @@
-import { OpenWhiskClient, OpenWhiskHttpError } from "@soe/openwhisk";
+import { GUEST_KEY, OpenWhiskClient, OpenWhiskHttpError } from "@soe/openwhisk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningOpenWhiskMock, startOpenWhiskMock } from "./server.js";
-import { GUEST_KEY } from "./well-known-keys.js";
 
 // Our own client against the mock: the pair wsk-computer and the tests rely on.
 let mock: RunningOpenWhiskMock;

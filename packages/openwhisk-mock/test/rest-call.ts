@@ -1,7 +1,7 @@
+import { GUEST_KEY } from "@soe/openwhisk";
 import type { OpenWhiskMock } from "../src/app.js";
 import { createOpenWhiskMock } from "../src/app.js";
 import type { OpenWhiskMockOptions } from "../src/mock-options.js";
-import { GUEST_KEY } from "../src/well-known-keys.js";
 
 /** Drives a mock through `app.request`, the way the REST specs check statuses, bodies and headers. */
 export const GUEST_AUTH = `Basic ${Buffer.from(GUEST_KEY).toString("base64")}`;

@@ -12,7 +12,7 @@ export {
   parseActionName,
   resolveNamespace,
 } from "./action-name.js";
-export { isActivationId, newActivationId } from "./activation-id.js";
+export { activationIdErrorText, isActivationId, newActivationId } from "./activation-id.js";
 export {
   ActivationStatus,
   type ActivationStatusCode,
@@ -21,6 +21,7 @@ export {
   blockingInvokeHttpStatus,
   isActivationStatus,
 } from "./activation-status.js";
+export { activationSummary } from "./activation-summary.js";
 export { type ApiRoot, parseApiRoot } from "./api-root.js";
 export {
   type ActionDescription,
@@ -45,6 +46,17 @@ export {
   isEntityName,
   MAX_ENTITY_NAME_LENGTH,
 } from "./entity-name.js";
+export {
+  activationIdLength,
+  ErrorText,
+  malformedContent,
+  malformedQuery,
+  methodNotAllowed,
+  notAuthorizedFor,
+  packageNotEmpty,
+  tooLarge,
+  tooManyConcurrent,
+} from "./error-texts.js";
 export {
   OpenWhiskError,
   OpenWhiskHttpError,
@@ -72,10 +84,39 @@ export {
   type WskRetcode,
 } from "./lambda-outcome.js";
 export {
+  type Authentication,
+  type Identity,
+  KeyRing,
+  type KeyRingOptions,
+  type NamespaceKeys,
+} from "./key-ring.js";
+export {
   type CallOptions,
   type InvokeOptions,
   type ListActionsOptions,
   OpenWhiskClient,
   type OpenWhiskClientOptions,
 } from "./openwhisk-client.js";
+export { type Access, resolveAccess } from "./namespace-access.js";
 export { MAX_PAGE_SIZE, type PageWalk, type PageWalkResult, walkPages } from "./pagination.js";
+export {
+  type ActivationListQuery,
+  activationListQuery,
+  booleanParam,
+  DEFAULT_LIST_LIMIT,
+  epochParam,
+  type InvokeQuery,
+  invokeQuery,
+  type ListQuery,
+  limitParam,
+  listQuery,
+  MAX_LIST_LIMIT,
+  type QueryBounds,
+  type QueryLookup,
+  type QueryParams,
+  type QueryValue,
+  queryParams,
+  skipParam,
+  timeoutParam,
+} from "./query-params.js";
+export { GUEST_KEY, WHISK_SYSTEM_KEY } from "./well-known-keys.js";

@@ -17,6 +17,19 @@ export {
   loadServerTls,
   type ServerTlsOptions,
 } from "./tls.js";
+export {
+  type ClientTlsHelp,
+  type ClientTlsOptionKey,
+  type ClientTlsOptionSpecs,
+  type ClientTlsValues,
+  clientTlsFromOptions,
+  clientTlsOptionSpecs,
+  type PemFileOptionSpec,
+  type ServerTlsOptionSpecs,
+  type ServerTlsValues,
+  serverTlsFromOptions,
+  serverTlsOptionSpecs,
+} from "./tls-options.js";
 
 // Retrying and repeating.
 export { Backoff, type BackoffOptions } from "./backoff.js";
@@ -36,7 +49,7 @@ export {
   parseOptions,
   type ProgramSpec,
 } from "./options.js";
-export { type MainIO, parseOrExit } from "./run-main.js";
+export { exitWithUsageError, type MainIO, parseOrExit } from "./run-main.js";
 export { Conf, InvalidConf, InvalidValue, NoValue } from "./conf-string.js";
 export { createLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { onShutdown, type ShutdownOptions } from "./shutdown.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defineProgram } from "./options.js";
-import { type MainIO, parseOrExit } from "./run-main.js";
+import { exitWithUsageError, type MainIO, parseOrExit } from "./run-main.js";
 
 const program = defineProgram({
   name: "edgecomputer",
@@ -73,5 +73,14 @@ describe("parseOrExit", () => {
   it("reads the environment it is given", () => {
     const { io } = fakeIO();
     expect(parseOrExit(program, [], { SOE_NUM_WORKERS: "5" }, io).values.numWorkers).toBe(5);
+  });
+});
+
+describe("exitWithUsageError", () => {
+  it("reports a value the program refused like a bad option, and exits 2", () => {
+    const { io, out, err } = fakeIO();
+    expect(exitCode(() => exitWithUsageError("edgerouter", "Invalid table type: 'x'", io))).toBe(2);
+    expect(out).toEqual([]);
+    expect(err).toEqual(["edgerouter: Invalid table type: 'x'", "Try 'edgerouter --help'."]);
   });
 });

@@ -31,8 +31,16 @@ export function parseOrExit<const S extends OptionSpecs>(
       io.out(result.text);
       return io.exit(0);
     case "error":
-      io.err(`${program.name}: ${result.message}`);
-      io.err(`Try '${program.name} --help'.`);
-      return io.exit(2);
+      return exitWithUsageError(program.name, result.message, io);
   }
+}
+
+/**
+ * A usage error: the message and a hint to stderr, exit 2. For a bad option, and for a value
+ * only the program can judge (a bad `--*-conf`, a missing topology file), reported alike.
+ */
+export function exitWithUsageError(name: string, message: string, io: MainIO = processIO): never {
+  io.err(`${name}: ${message}`);
+  io.err(`Try '${name} --help'.`);
+  return io.exit(2);
 }

@@ -1,5 +1,13 @@
 #!/usr/bin/env node
-import { createLogger, loadClientTls, loadServerTls, onShutdown, parseOrExit } from "@soe/runtime";
+import {
+  clientTlsFromOptions,
+  clientTlsOptionSpecs,
+  createLogger,
+  onShutdown,
+  parseOrExit,
+  serverTlsFromOptions,
+  serverTlsOptionSpecs,
+} from "@soe/runtime";
 import { createComputerServer } from "./computer-server.js";
 import { profileFileExample } from "./model/profile-file.js";
 import { DEFAULT_COMPUTER_CONF } from "./profile-conf.js";
@@ -57,15 +65,11 @@ const { values } = parseOrExit({
       help: "accepted for compatibility; unused (async I/O)",
     },
     token: { type: "string", secret: true, help: "control-plane token (announcements)" },
-    tlsCert: { type: "string", help: "server certificate (PEM): serve TLS" },
-    tlsKey: { type: "string", help: "server private key (PEM)" },
-    tlsCa: { type: "string", help: "CA (PEM) that client certificates must chain to (mTLS)" },
-    clientTlsCa: { type: "string", help: "CA (PEM) to verify the controller" },
-    clientTlsCert: {
-      type: "string",
-      help: "client certificate (PEM) for mTLS towards the controller",
-    },
-    clientTlsKey: { type: "string", help: "client private key (PEM)" },
+    ...serverTlsOptionSpecs(),
+    ...clientTlsOptionSpecs("clientTls", {
+      ca: "CA (PEM) to verify the controller",
+      cert: "client certificate (PEM) for mTLS towards the controller",
+    }),
   },
 });
 
@@ -79,12 +83,6 @@ try {
   if (values.computerType !== "sim") {
     throw new Error(`unsupported computer type: ${values.computerType} (only sim)`);
   }
-  const tls = loadServerTls({ cert: values.tlsCert, key: values.tlsKey, ca: values.tlsCa });
-  const clientTls = loadClientTls({
-    ca: values.clientTlsCa,
-    cert: values.clientTlsCert,
-    key: values.clientTlsKey,
-  });
   const computer = await createComputerServer({
     serverEndpoint: values.serverEndpoint,
     utilizationEndpoint: values.utilizationEndpoint,
@@ -97,8 +95,8 @@ try {
     ...(values.functions === undefined ? {} : { functionsDir: values.functions }),
     ...(values.advertise === undefined ? {} : { advertise: values.advertise }),
     ...(values.token === undefined ? {} : { token: values.token }),
-    ...(tls === undefined ? {} : { tls }),
-    ...(clientTls === undefined ? {} : { clientTls }),
+    ...serverTlsFromOptions(values),
+    ...clientTlsFromOptions(values, "clientTls"),
   });
   onShutdown(logger, () => computer.close());
 } catch (err) {

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 import {
+  clientTlsFromOptions,
+  clientTlsOptionSpecs,
   createLogger,
+  exitWithUsageError,
   InvalidConf,
   InvalidValue,
-  loadClientTls,
-  loadServerTls,
   NoValue,
   onShutdown,
   parseOrExit,
+  serverTlsFromOptions,
+  serverTlsOptionSpecs,
 } from "@soe/runtime";
 import { InvalidOptimizerConf } from "./optimizers/optimizer-factory.js";
 import { InvalidTableType } from "./policies/policy-factory.js";
@@ -79,26 +82,16 @@ const { values } = parseOrExit({
       help: "destinations 127.0.0.1:{j} per fake lambda",
     },
     token: { type: "string", secret: true, help: "control-plane token (Configure; announcements)" },
-    tlsCert: { type: "string", help: "server certificate (PEM): serve TLS" },
-    tlsKey: { type: "string", help: "server private key (PEM)" },
-    tlsCa: { type: "string", help: "CA (PEM) that client certificates must chain to (mTLS)" },
-    clientTlsCa: {
-      type: "string",
-      help: "CA (PEM) to verify computers, routers and the controller",
-    },
-    clientTlsCert: { type: "string", help: "client certificate (PEM) for mTLS towards peers" },
-    clientTlsKey: { type: "string", help: "client private key (PEM)" },
+    ...serverTlsOptionSpecs(),
+    ...clientTlsOptionSpecs("clientTls", {
+      ca: "CA (PEM) to verify computers, routers and the controller",
+      cert: "client certificate (PEM) for mTLS towards peers",
+    }),
   },
 });
 
 const logger = createLogger({ name: "edgerouter" });
 try {
-  const tls = loadServerTls({ cert: values.tlsCert, key: values.tlsKey, ca: values.tlsCa });
-  const clientTls = loadClientTls({
-    ca: values.clientTlsCa,
-    cert: values.clientTlsCert,
-    key: values.clientTlsKey,
-  });
   const router = await createRouterServer({
     serverEndpoint: values.serverEndpoint,
     configurationEndpoint: values.configurationEndpoint,
@@ -111,8 +104,8 @@ try {
     logger,
     ...(values.advertise === undefined ? {} : { advertise: values.advertise }),
     ...(values.token === undefined ? {} : { token: values.token }),
-    ...(tls === undefined ? {} : { tls }),
-    ...(clientTls === undefined ? {} : { clientTls }),
+    ...serverTlsFromOptions(values),
+    ...clientTlsFromOptions(values, "clientTls"),
   });
   for (let i = 0; i < values.fakeNumLambdas; i++) {
     for (let j = 0; j < values.fakeNumDestinations; j++) {
@@ -123,8 +116,7 @@ try {
 } catch (err) {
   if (isConfError(err)) {
     // A bad --*-conf value is a usage error, reported like a bad option.
-    process.stderr.write(`edgerouter: ${err.message}\nTry 'edgerouter --help'.\n`);
-    process.exit(2);
+    exitWithUsageError("edgerouter", err.message);
   }
   logger.fatal({ err }, "edge router cannot start");
   process.exitCode = 1;

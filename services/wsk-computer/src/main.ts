@@ -1,5 +1,13 @@
 #!/usr/bin/env node
-import { createLogger, loadClientTls, loadServerTls, onShutdown, parseOrExit } from "@soe/runtime";
+import {
+  clientTlsFromOptions,
+  clientTlsOptionSpecs,
+  createLogger,
+  onShutdown,
+  parseOrExit,
+  serverTlsFromOptions,
+  serverTlsOptionSpecs,
+} from "@soe/runtime";
 import { createWskComputerServer } from "./wsk-computer-server.js";
 
 // Reference §6.4's options. There is no `--server-conf` (gRPC is the only transport), so
@@ -56,15 +64,11 @@ const { values } = parseOrExit({
       help: "accepted for compatibility; unused (async I/O)",
     },
     token: { type: "string", secret: true, help: "control-plane token (announcements)" },
-    tlsCert: { type: "string", help: "server certificate (PEM): serve TLS" },
-    tlsKey: { type: "string", help: "server private key (PEM)" },
-    tlsCa: { type: "string", help: "CA (PEM) that client certificates must chain to (mTLS)" },
-    clientTlsCa: { type: "string", help: "CA (PEM) to verify the controller" },
-    clientTlsCert: {
-      type: "string",
-      help: "client certificate (PEM) for mTLS towards the controller",
-    },
-    clientTlsKey: { type: "string", help: "client private key (PEM)" },
+    ...serverTlsOptionSpecs(),
+    ...clientTlsOptionSpecs("clientTls", {
+      ca: "CA (PEM) to verify the controller",
+      cert: "client certificate (PEM) for mTLS towards the controller",
+    }),
   },
 });
 
@@ -75,12 +79,6 @@ try {
       "--lister-period and --timeout must be positive, --lease-ttl not negative",
     );
   }
-  const tls = loadServerTls({ cert: values.tlsCert, key: values.tlsKey, ca: values.tlsCa });
-  const clientTls = loadClientTls({
-    ca: values.clientTlsCa,
-    cert: values.clientTlsCert,
-    key: values.clientTlsKey,
-  });
   const computer = await createWskComputerServer({
     serverEndpoint: values.serverEndpoint,
     controllerEndpoint: values.controllerEndpoint,
@@ -95,8 +93,8 @@ try {
     ...(values.name === undefined ? {} : { name: values.name }),
     ...(values.advertise === undefined ? {} : { advertise: values.advertise }),
     ...(values.token === undefined ? {} : { token: values.token }),
-    ...(tls === undefined ? {} : { tls }),
-    ...(clientTls === undefined ? {} : { clientTls }),
+    ...serverTlsFromOptions(values),
+    ...clientTlsFromOptions(values, "clientTls"),
   });
   onShutdown(logger, () => computer.close());
 } catch (err) {

@@ -3,8 +3,8 @@ import {
   type ActivationRecord,
   type ActivationStatus,
   entityPath,
+  type Identity,
 } from "@soe/openwhisk";
-import type { Identity } from "./key-ring.js";
 
 export interface ActivationFacts {
   readonly activationId: string;

@@ -3,7 +3,9 @@ import {
   type ActionName,
   type ActivationRecord,
   ActivationStatus,
+  ErrorText,
   formatActionName,
+  type Identity,
   newActivationId,
 } from "@soe/openwhisk";
 import type { EdgeServer, LambdaResponse } from "@soe/proto";
@@ -12,7 +14,6 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ActionLister } from "./action-lister.js";
 import { buildActivationRecord } from "./activation-record.js";
 import type { ActivationStore } from "./activation-store.js";
-import { ErrorText } from "./error-texts.js";
 import {
   type InvocationOutcome,
   lambdaRequestFor,
@@ -20,7 +21,6 @@ import {
   outcomeOfRpcError,
 } from "./invocation.js";
 import { formatInvocationLine } from "./invocation-log.js";
-import type { Identity } from "./key-ring.js";
 
 export interface InvocationRequest {
   readonly caller: Identity;

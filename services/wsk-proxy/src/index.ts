@@ -12,8 +12,9 @@ export {
   type MemoryActivationStoreOptions,
 } from "./activation-store.js";
 export { DomainInvoker, type DomainInvokerOptions, type FinalOutcome } from "./domain-invoker.js";
-export { DEFAULT_KEYS, GUEST_KEY, type NamespaceKeys, parseKeyFile } from "./key-file.js";
-export { type Identity, KeyRing } from "./key-ring.js";
+// The key ring and the guest key are @soe/openwhisk's; exported here too, as they always were.
+export { GUEST_KEY, type Identity, KeyRing, type NamespaceKeys } from "@soe/openwhisk";
+export { DEFAULT_KEYS, parseKeyFile } from "./key-file.js";
 export { createProxyApp, type ProxyAppDeps } from "./proxy-app.js";
 export {
   createProxyServer,

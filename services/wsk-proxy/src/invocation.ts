@@ -3,12 +3,13 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import {
   type ActionName,
   ActivationStatus,
+  ErrorText,
   formatActionName,
   fromLambdaReply,
 } from "@soe/openwhisk";
 import type { LambdaRequestSchema } from "@soe/proto";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ErrorText } from "./error-texts.js";
+import { EdgeErrorText } from "./error-texts.js";
 
 /**
  * What an invocation came to, as the proxy answers it (openwhisk-api.md §2, §6):
@@ -98,7 +99,7 @@ export function outcomeOfReply(retcode: string, output: string): InvocationOutco
     case "unreachable":
       return refused(503, ErrorText.unavailable);
     case "timeout":
-      return refused(504, ErrorText.domainTimeout);
+      return refused(504, EdgeErrorText.domainTimeout);
     case "bad_request":
       return refused(400, decoded.error);
     case "protocol_error":
@@ -129,7 +130,7 @@ export function outcomeOfRpcError(error: unknown): InvocationOutcome {
     case Code.Aborted:
       return refused(503, ErrorText.unavailable);
     case Code.DeadlineExceeded:
-      return refused(504, ErrorText.domainTimeout);
+      return refused(504, EdgeErrorText.domainTimeout);
     default:
       return refused(500, ErrorText.internal);
   }

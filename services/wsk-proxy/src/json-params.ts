@@ -1,4 +1,4 @@
-import { ErrorText, malformedContent } from "./error-texts.js";
+import { ErrorText, malformedContent } from "@soe/openwhisk";
 
 /** The parameters of an invocation, or OpenWhisk's refusal of its body. */
 export type ParamsRead =

@@ -1,5 +1,6 @@
+import { GUEST_KEY } from "@soe/openwhisk";
 import { describe, expect, it } from "vitest";
-import { GUEST_KEY, parseKeyFile } from "./key-file.js";
+import { parseKeyFile } from "./key-file.js";
 
 const OTHER =
   "11111111-2222-4333-8444-555555555555:0123456789012345678901234567890123456789012345678901234567890123";

@@ -1,17 +1,13 @@
+import { GUEST_KEY, type NamespaceKeys } from "@soe/openwhisk";
+
+/** Without a key file the proxy knows the guest key, as a standalone OpenWhisk does. */
+export const DEFAULT_KEYS: NamespaceKeys = new Map([["guest", [GUEST_KEY]]]);
+
 /**
  * The `--auth-file` format, the same as the openwhisk-mock's: one `namespace uuid:key` per line;
  * a line holding only `uuid:key` (the format of OpenWhisk's own `auth.guest`) means namespace
  * `guest`. `#` starts a comment. Errors name the line, never its content: it may be a key.
  */
-export type NamespaceKeys = ReadonlyMap<string, readonly string[]>;
-
-/** OpenWhisk's default development key (ansible `auth.guest`, standalone): public by design. */
-export const GUEST_KEY =
-  "23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP";
-
-/** Without a key file the proxy knows the guest key, as a standalone OpenWhisk does. */
-export const DEFAULT_KEYS: NamespaceKeys = new Map([["guest", [GUEST_KEY]]]);
-
 export function parseKeyFile(text: string): NamespaceKeys {
   const keys = new Map<string, string[]>();
   text.split(/\r?\n/).forEach((raw, index) => {

@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
-import { createLogger, loadClientTls, loadServerTls, onShutdown, parseOrExit } from "@soe/runtime";
+import {
+  clientTlsFromOptions,
+  clientTlsOptionSpecs,
+  createLogger,
+  onShutdown,
+  parseOrExit,
+  serverTlsFromOptions,
+  serverTlsOptionSpecs,
+} from "@soe/runtime";
 import { parseKeyFile } from "./key-file.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./middleware/body-limit/index.js";
 import { createProxyServer, MAX_WAIT_MS } from "./proxy-server.js";
@@ -60,12 +68,11 @@ const { values } = parseOrExit({
       help: "accepted for compatibility: TLS follows the --*tls* options",
     },
     token: { type: "string", secret: true, help: "control-plane token (controller read API)" },
-    tlsCert: { type: "string", help: "server certificate (PEM): serve HTTPS" },
-    tlsKey: { type: "string", help: "server private key (PEM)" },
-    tlsCa: { type: "string", help: "CA (PEM) that client certificates must chain to (mTLS)" },
-    clientTlsCa: { type: "string", help: "CA (PEM) to verify the router and the controller" },
-    clientTlsCert: { type: "string", help: "client certificate (PEM) for mTLS towards them" },
-    clientTlsKey: { type: "string", help: "client private key (PEM)" },
+    ...serverTlsOptionSpecs("HTTPS"),
+    ...clientTlsOptionSpecs("clientTls", {
+      ca: "CA (PEM) to verify the router and the controller",
+      cert: "client certificate (PEM) for mTLS towards them",
+    }),
   },
 });
 
@@ -84,12 +91,6 @@ try {
   // Read here, so that a bad file stops the start; its lines are never echoed (they hold keys).
   const keys =
     values.authFile === undefined ? undefined : parseKeyFile(readFileSync(values.authFile, "utf8"));
-  const tls = loadServerTls({ cert: values.tlsCert, key: values.tlsKey, ca: values.tlsCa });
-  const clientTls = loadClientTls({
-    ca: values.clientTlsCa,
-    cert: values.clientTlsCert,
-    key: values.clientTlsKey,
-  });
   const proxy = await createProxyServer({
     wskApiRoot: values.wskApiRoot,
     serverEndpoint: values.serverEndpoint,
@@ -101,8 +102,8 @@ try {
     logger,
     ...(keys === undefined ? {} : { keys }),
     ...(values.token === undefined ? {} : { token: values.token }),
-    ...(tls === undefined ? {} : { tls }),
-    ...(clientTls === undefined ? {} : { clientTls }),
+    ...serverTlsFromOptions(values),
+    ...clientTlsFromOptions(values, "clientTls"),
   });
   onShutdown(logger, () => proxy.close());
 } catch (err) {

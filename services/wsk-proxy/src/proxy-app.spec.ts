@@ -1,13 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import type { Client } from "@connectrpc/connect";
+import { GUEST_KEY, KeyRing } from "@soe/openwhisk";
 import { type EdgeServer, type LambdaRequest, LambdaResponseSchema } from "@soe/proto";
 import { createLogger } from "@soe/runtime";
 import { describe, expect, it } from "vitest";
 import { ActionLister } from "./action-lister.js";
 import { MemoryActivationStore } from "./activation-store.js";
 import { DomainInvoker } from "./domain-invoker.js";
-import { GUEST_KEY } from "./key-file.js";
-import { KeyRing } from "./key-ring.js";
 import { createProxyApp } from "./proxy-app.js";
 
 // The app alone, over a router that echoes its input: routing, validation and shapes.

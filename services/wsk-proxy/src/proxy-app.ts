@@ -1,9 +1,9 @@
+import type { KeyRing } from "@soe/openwhisk";
 import type { Logger } from "@soe/runtime";
 import { Hono } from "hono";
 import type { ActionLister } from "./action-lister.js";
 import type { ActivationStore } from "./activation-store.js";
 import type { DomainInvoker } from "./domain-invoker.js";
-import type { KeyRing } from "./key-ring.js";
 import { authenticate } from "./middleware/auth/index.js";
 import { jsonErrors, notFound, onError } from "./middleware/errors/index.js";
 import { requestId } from "./middleware/request-id/index.js";

@@ -1,4 +1,4 @@
-import type { Identity } from "./key-ring.js";
+import type { Identity } from "@soe/openwhisk";
 
 /** What the middlewares put on a request's context for the routes after them. */
 export interface ProxyVariables {

@@ -1,4 +1,5 @@
 import { createClient } from "@connectrpc/connect";
+import { KeyRing, type NamespaceKeys } from "@soe/openwhisk";
 import { EdgeServer, soev1 } from "@soe/proto";
 import {
   type ClientTlsOptions,
@@ -14,8 +15,7 @@ import type { Hono } from "hono";
 import { ActionLister, controllerLambdaSource } from "./action-lister.js";
 import { type ActivationStore, MemoryActivationStore } from "./activation-store.js";
 import { DomainInvoker } from "./domain-invoker.js";
-import { DEFAULT_KEYS, type NamespaceKeys } from "./key-file.js";
-import { KeyRing } from "./key-ring.js";
+import { DEFAULT_KEYS } from "./key-file.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./middleware/body-limit/index.js";
 import { createProxyApp } from "./proxy-app.js";
 

@@ -1,6 +1,5 @@
+import { ErrorText, type KeyRing } from "@soe/openwhisk";
 import type { MiddlewareHandler } from "hono";
-import { ErrorText } from "../error-texts.js";
-import type { KeyRing } from "../key-ring.js";
 import type { MockEnv } from "../mock-env.js";
 
 /** Basic auth against the key ring; 401 in OpenWhisk's shape, with its realm. */

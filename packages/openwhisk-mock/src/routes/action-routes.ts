@@ -1,15 +1,20 @@
-import { blockingInvokeHttpStatus } from "@soe/openwhisk";
+import {
+  blockingInvokeHttpStatus,
+  booleanParam,
+  ErrorText,
+  invokeQuery,
+  listQuery,
+  malformedContent,
+  resolveAccess,
+} from "@soe/openwhisk";
 import type { Context, Hono } from "hono";
 import { withoutLogs } from "../activation-builder.js";
-import { resolveAccess } from "../entity-access.js";
 import { parseActionContent } from "../entity-content.js";
 import type { EntityStore } from "../entity-store.js";
 import { actionDescription, actionSummary } from "../entity-views.js";
-import { ErrorText, malformedContent } from "../error-texts.js";
 import { type Invoker, mergeParameters, waitAtMost } from "../invoker.js";
 import type { ResolvedMockOptions } from "../mock-options.js";
 import type { MockEnv } from "../mock-env.js";
-import { booleanParam, limitParam, skipParam, timeoutParam } from "../query-params.js";
 import { readJsonObject } from "../request-body.js";
 import { bodyRefused, errorResponse, methodNotAllowed } from "../responses.js";
 import { routeTarget } from "./route-target.js";
@@ -31,15 +36,12 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
     const target = routeTarget(c);
     const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
     if (!access.ok) return errorResponse(c, access.status, access.error);
-    const limit = limitParam(c.req.query("limit"), "actions");
-    if (!limit.ok) return errorResponse(c, 400, limit.error);
-    const skip = skipParam(c.req.query("skip"), "actions");
-    if (!skip.ok) return errorResponse(c, 400, skip.error);
-    const count = booleanParam("count", c.req.query("count"), false);
-    if (!count.ok) return errorResponse(c, 400, count.error);
+    const query = listQuery((name) => c.req.query(name), "actions");
+    if (!query.ok) return errorResponse(c, 400, query.error);
+    const { limit, skip, count } = query.value;
     const actions = store.listActions(access.namespace, target.packageName);
-    if (count.value) return c.json({ actions: actions.length });
-    return c.json(actions.slice(skip.value, skip.value + limit.value).map(actionSummary));
+    if (count) return c.json({ actions: actions.length });
+    return c.json(actions.slice(skip, skip + limit).map(actionSummary));
   };
   app.get(base, list);
   app.get(`${base}/`, list);
@@ -100,12 +102,9 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
     const identity = c.get("identity");
     const access = resolveAccess(identity, target.namespaceSegment, target.segments);
     if (!access.ok) return errorResponse(c, access.status, access.error);
-    const blocking = booleanParam("blocking", c.req.query("blocking"), false);
-    if (!blocking.ok) return errorResponse(c, 400, blocking.error);
-    const result = booleanParam("result", c.req.query("result"), false);
-    if (!result.ok) return errorResponse(c, 400, result.error);
-    const timeout = timeoutParam(c.req.query("timeout"));
-    if (!timeout.ok) return errorResponse(c, 400, timeout.error);
+    const query = invokeQuery((name) => c.req.query(name));
+    if (!query.ok) return errorResponse(c, 400, query.error);
+    const { blocking, result, timeout } = query.value;
     const body = await readJsonObject(c.req.raw, options.maxBodyBytes);
     if (body.kind !== "ok") return bodyRefused(c, body, options.maxBodyBytes);
     const action = store.getAction(access.namespace, target.packageName, target.name ?? "");
@@ -118,17 +117,17 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
     const params = mergeParameters(packageDefaults, action.parameters, body.value);
     const { activationId, finished } = invoker.invoke(action, identity, params);
     c.header(ACTIVATION_HEADER, activationId);
-    if (!blocking.value) return c.json({ activationId }, 202);
+    if (!blocking) return c.json({ activationId }, 202);
 
     const record = await waitAtMost(
       finished,
-      Math.min(timeout.value ?? 60_000, options.maxBlockingWaitMs),
+      Math.min(timeout ?? 60_000, options.maxBlockingWaitMs),
     );
     // Still running: the caller gets the id and polls, exactly like a non-blocking call.
     if (record === undefined) return c.json({ activationId }, 202);
     const status = blockingInvokeHttpStatus(record.response.status);
     // Array results are sent bare whatever `result` says (newer controllers do so).
-    if (result.value || Array.isArray(record.response.result)) {
+    if (result || Array.isArray(record.response.result)) {
       return c.json(record.response.result as object, status);
     }
     return c.json(withoutLogs(record), status);

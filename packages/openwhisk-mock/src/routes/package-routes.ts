@@ -1,12 +1,10 @@
+import { booleanParam, ErrorText, listQuery, packageNotEmpty, resolveAccess } from "@soe/openwhisk";
 import type { Context, Hono } from "hono";
-import { resolveAccess } from "../entity-access.js";
 import { parsePackageContent } from "../entity-content.js";
 import type { EntityStore } from "../entity-store.js";
 import { packageDescription } from "../entity-views.js";
-import { ErrorText, packageNotEmpty } from "../error-texts.js";
 import type { ResolvedMockOptions } from "../mock-options.js";
 import type { MockEnv } from "../mock-env.js";
-import { booleanParam, limitParam, skipParam } from "../query-params.js";
 import { readJsonObject } from "../request-body.js";
 import { bodyRefused, errorResponse, methodNotAllowed } from "../responses.js";
 import { routeTarget } from "./route-target.js";
@@ -30,16 +28,13 @@ export function registerPackageRoutes(
   const list = (c: Context<MockEnv>) => {
     const { access: granted } = access(c);
     if (!granted.ok) return errorResponse(c, granted.status, granted.error);
-    const limit = limitParam(c.req.query("limit"), "packages");
-    if (!limit.ok) return errorResponse(c, 400, limit.error);
-    const skip = skipParam(c.req.query("skip"), "packages");
-    if (!skip.ok) return errorResponse(c, 400, skip.error);
-    const count = booleanParam("count", c.req.query("count"), false);
-    if (!count.ok) return errorResponse(c, 400, count.error);
+    const query = listQuery((name) => c.req.query(name), "packages");
+    if (!query.ok) return errorResponse(c, 400, query.error);
+    const { limit, skip, count } = query.value;
     const packages = store.listPackages(granted.namespace);
-    if (count.value) return c.json({ packages: packages.length });
+    if (count) return c.json({ packages: packages.length });
     // Listings leave the parameters out, as for actions.
-    const page = packages.slice(skip.value, skip.value + limit.value);
+    const page = packages.slice(skip, skip + limit);
     return c.json(page.map((p) => ({ ...packageDescription(p), parameters: undefined })));
   };
   app.get(base, list);

@@ -1,13 +1,11 @@
-import { formatActionName } from "@soe/openwhisk";
+import { ErrorText, formatActionName, resolveAccess } from "@soe/openwhisk";
 import type { Logger } from "@soe/runtime";
 import type { Context, Hono } from "hono";
 import type { ActionLister, CatalogEntry } from "../action-lister.js";
 import { actionDescription, actionSummary, actionsOf } from "../action-views.js";
-import { ErrorText } from "../error-texts.js";
 import { errorResponse } from "../middleware/errors/index.js";
-import { resolveAccess } from "../namespace-access.js";
 import type { ProxyEnv } from "../proxy-env.js";
-import { booleanParam, limitParam, skipParam } from "../query-params.js";
+import { booleanParam, listQuery } from "../query-params.js";
 import { routeTarget } from "./route-target.js";
 
 /**
@@ -35,17 +33,14 @@ export function registerActionRoutes(
     const target = routeTarget(c);
     const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
     if (!access.ok) return errorResponse(c, access.status, access.error);
-    const limit = limitParam(c.req.query("limit"), "actions");
-    if (!limit.ok) return errorResponse(c, 400, limit.error);
-    const skip = skipParam(c.req.query("skip"), "actions");
-    if (!skip.ok) return errorResponse(c, 400, skip.error);
-    const count = booleanParam("count", c.req.query("count"), false);
-    if (!count.ok) return errorResponse(c, 400, count.error);
+    const query = listQuery((name) => c.req.query(name), "actions");
+    if (!query.ok) return errorResponse(c, 400, query.error);
+    const { limit, skip, count } = query.value;
     const entries = await catalog(c);
     if (entries instanceof Response) return entries;
     const actions = actionsOf(entries, access.namespace, target.packageName);
-    if (count.value) return c.json({ actions: actions.length });
-    return c.json(actions.slice(skip.value, skip.value + limit.value).map(actionSummary));
+    if (count) return c.json({ actions: actions.length });
+    return c.json(actions.slice(skip, skip + limit).map(actionSummary));
   };
   app.get(base, list);
   app.get(`${base}/`, list);

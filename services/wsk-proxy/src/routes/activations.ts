@@ -1,34 +1,15 @@
 import {
   type ActivationRecord,
-  type ActivationSummary,
-  activationStatusCode,
-  isActivationId,
+  activationIdErrorText,
+  activationSummary,
+  ErrorText,
+  resolveAccess,
 } from "@soe/openwhisk";
 import type { Context, Hono } from "hono";
 import type { ActivationStore } from "../activation-store.js";
-import { activationIdLength, ErrorText } from "../error-texts.js";
 import { errorResponse } from "../middleware/errors/index.js";
-import { resolveAccess } from "../namespace-access.js";
 import type { ProxyEnv } from "../proxy-env.js";
-import { booleanParam, epochParam, limitParam, skipParam } from "../query-params.js";
-
-/** A list element without `docs=true` (openwhisk-api.md §4): no response, no logs. */
-export function activationSummary(record: ActivationRecord): ActivationSummary {
-  return {
-    activationId: record.activationId,
-    namespace: record.namespace,
-    name: record.name,
-    version: record.version,
-    publish: record.publish,
-    annotations: record.annotations,
-    start: record.start,
-    ...(record.end === undefined ? {} : { end: record.end, duration: record.duration ?? 0 }),
-    ...(record.cause === undefined ? {} : { cause: record.cause }),
-    ...(record.end === undefined
-      ? {}
-      : { statusCode: activationStatusCode(record.response.status) }),
-  };
-}
+import { activationListQuery } from "../query-params.js";
 
 /** `/namespaces/{ns}/activations[/{id}[/result|/logs]]`, from the proxy's activation store. */
 export function registerActivationRoutes(
@@ -41,34 +22,21 @@ export function registerActivationRoutes(
   app.get(base, async (c) => {
     const access = resolveAccess(c.get("identity"), c.req.param("namespace"));
     if (!access.ok) return errorResponse(c, access.status, access.error);
-    const limit = limitParam(c.req.query("limit"), "activations");
-    if (!limit.ok) return errorResponse(c, 400, limit.error);
-    const skip = skipParam(c.req.query("skip"), "activations");
-    if (!skip.ok) return errorResponse(c, 400, skip.error);
-    const since = epochParam("since", c.req.query("since"));
-    if (!since.ok) return errorResponse(c, 400, since.error);
-    const upto = epochParam("upto", c.req.query("upto"));
-    if (!upto.ok) return errorResponse(c, 400, upto.error);
-    const docs = booleanParam("docs", c.req.query("docs"), false);
-    if (!docs.ok) return errorResponse(c, 400, docs.error);
-    const count = booleanParam("count", c.req.query("count"), false);
-    if (!count.ok) return errorResponse(c, 400, count.error);
-    if (count.value && docs.value) return errorResponse(c, 400, ErrorText.countWithDocs);
-    const filter = { name: c.req.query("name"), since: since.value, upto: upto.value };
-    if (count.value) return c.json({ activations: await store.count(access.namespace, filter) });
-    const page = await store.list(access.namespace, filter, {
-      skip: skip.value,
-      limit: limit.value,
-    });
-    return c.json(docs.value ? page : page.map(activationSummary));
+    const query = activationListQuery((name) => c.req.query(name));
+    if (!query.ok) return errorResponse(c, 400, query.error);
+    const { limit, skip, since, upto, docs, count, name } = query.value;
+    const filter = { name, since, upto };
+    if (count) return c.json({ activations: await store.count(access.namespace, filter) });
+    const page = await store.list(access.namespace, filter, { skip, limit });
+    return c.json(docs ? page : page.map(activationSummary));
   });
 
   const lookup = async (c: Context<ProxyEnv>): Promise<ActivationRecord | Response> => {
     const access = resolveAccess(c.get("identity"), c.req.param("namespace") ?? "");
     if (!access.ok) return errorResponse(c, access.status, access.error);
     const id = c.req.param("id") ?? "";
-    if (id.length !== 32) return errorResponse(c, 400, activationIdLength(id.length));
-    if (!isActivationId(id)) return errorResponse(c, 400, ErrorText.invalidActivationId);
+    const idError = activationIdErrorText(id);
+    if (idError !== undefined) return errorResponse(c, 400, idError);
     return (await store.get(access.namespace, id)) ?? errorResponse(c, 404, ErrorText.notFound);
   };
 

@@ -1,14 +1,18 @@
-import { type ActionName, formatActionName } from "@soe/openwhisk";
+import {
+  type ActionName,
+  ErrorText,
+  formatActionName,
+  resolveAccess,
+  tooManyConcurrent,
+} from "@soe/openwhisk";
 import type { Context, Hono } from "hono";
 import type { ActionLister } from "../action-lister.js";
 import type { DomainInvoker, FinalOutcome } from "../domain-invoker.js";
-import { ErrorText, tooManyConcurrent } from "../error-texts.js";
 import { readJsonParams } from "../json-params.js";
 import { bodyLimit } from "../middleware/body-limit/index.js";
 import { errorResponse } from "../middleware/errors/index.js";
-import { resolveAccess } from "../namespace-access.js";
 import type { ProxyEnv } from "../proxy-env.js";
-import { booleanParam, timeoutParam } from "../query-params.js";
+import { invokeQuery } from "../query-params.js";
 import { routeTarget } from "./route-target.js";
 
 export interface InvokeRouteDeps {
@@ -69,12 +73,9 @@ export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps)
     const caller = c.get("identity");
     const access = resolveAccess(caller, target.namespaceSegment, target.segments);
     if (!access.ok) return errorResponse(c, access.status, access.error);
-    const blocking = booleanParam("blocking", c.req.query("blocking"), false);
-    if (!blocking.ok) return errorResponse(c, 400, blocking.error);
-    const result = booleanParam("result", c.req.query("result"), false);
-    if (!result.ok) return errorResponse(c, 400, result.error);
-    const timeout = timeoutParam(c.req.query("timeout"));
-    if (!timeout.ok) return errorResponse(c, 400, timeout.error);
+    const query = invokeQuery((name) => c.req.query(name));
+    if (!query.ok) return errorResponse(c, 400, query.error);
+    const { blocking, result, timeout } = query.value;
     const params = readJsonParams(c.get("body"), c.req.header("content-type"));
     if (!params.ok) return errorResponse(c, params.status, params.error);
 
@@ -86,7 +87,7 @@ export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps)
     // OpenWhisk answers 404 at once for an action it does not have, blocking or not; a 202
     // must not promise an activation that can never run. (Blocking calls learn it from the
     // router's answer; non-blocking ones ask the controller first, when there is one.)
-    if (!blocking.value && (await lister.has(formatActionName(action))) === false) {
+    if (!blocking && (await lister.has(formatActionName(action))) === false) {
       return errorResponse(c, 404, ErrorText.notFound);
     }
     const started = invoker.start({ caller, action, params: params.params });
@@ -96,22 +97,19 @@ export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps)
         : errorResponse(c, 503, ErrorText.unavailable);
     }
     const { activationId } = started;
-    if (!blocking.value) {
+    if (!blocking) {
       started.detach();
       c.header(ACTIVATION_ID_HEADER, activationId);
       return c.json({ activationId }, 202);
     }
-    const final = await waitAtMost(
-      started.completion,
-      Math.min(timeout.value ?? maxWaitMs, maxWaitMs),
-    );
+    const final = await waitAtMost(started.completion, Math.min(timeout ?? maxWaitMs, maxWaitMs));
     if (final === undefined) {
       // Still running: the caller gets the id and polls, exactly like a non-blocking call.
       started.detach();
       c.header(ACTIVATION_ID_HEADER, activationId);
       return c.json({ activationId }, 202);
     }
-    return answer(c, final, activationId, result.value);
+    return answer(c, final, activationId, result);
   };
 
   const limit = bodyLimit(deps.maxBodyBytes);

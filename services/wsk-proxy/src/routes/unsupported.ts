@@ -1,5 +1,6 @@
+import { methodNotAllowed } from "@soe/openwhisk";
 import type { Hono } from "hono";
-import { ErrorText, methodNotAllowed } from "../error-texts.js";
+import { EdgeErrorText } from "../error-texts.js";
 import { errorResponse } from "../middleware/errors/index.js";
 import type { ProxyEnv } from "../proxy-env.js";
 
@@ -15,7 +16,7 @@ const OTHER_COLLECTIONS = ["packages", "triggers", "rules", "apis", "limits"];
 export function registerUnsupportedRoutes(app: Hono<ProxyEnv>): void {
   const actions = "/api/v1/namespaces/:namespace/actions";
   for (const path of [`${actions}/:name`, `${actions}/:package/:name`]) {
-    app.on(["PUT", "DELETE"], path, (c) => errorResponse(c, 501, ErrorText.notImplemented));
+    app.on(["PUT", "DELETE"], path, (c) => errorResponse(c, 501, EdgeErrorText.notImplemented));
     app.all(path, (c) => errorResponse(c, 405, methodNotAllowed(["GET", "PUT", "DELETE", "POST"])));
   }
   for (const path of [actions, `${actions}/`, `${actions}/:package/`]) {
@@ -32,8 +33,8 @@ export function registerUnsupportedRoutes(app: Hono<ProxyEnv>): void {
   }
   for (const collection of OTHER_COLLECTIONS) {
     const path = `/api/v1/namespaces/:namespace/${collection}`;
-    app.all(path, (c) => errorResponse(c, 501, ErrorText.notImplemented));
-    app.all(`${path}/*`, (c) => errorResponse(c, 501, ErrorText.notImplemented));
+    app.all(path, (c) => errorResponse(c, 501, EdgeErrorText.notImplemented));
+    app.all(`${path}/*`, (c) => errorResponse(c, 501, EdgeErrorText.notImplemented));
   }
-  app.all("/api/v1/web/*", (c) => errorResponse(c, 501, ErrorText.notImplemented));
+  app.all("/api/v1/web/*", (c) => errorResponse(c, 501, EdgeErrorText.notImplemented));
 }

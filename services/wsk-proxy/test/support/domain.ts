@@ -1,4 +1,5 @@
 import { createClient } from "@connectrpc/connect";
+import { GUEST_KEY } from "@soe/openwhisk";
 import { type RunningOpenWhiskMock, startOpenWhiskMock } from "@soe/openwhisk-mock";
 import { EdgeRouter, EdgeRouterConf_Action } from "@soe/proto";
 import { createRouterServer, type RouterServer } from "@soe/router";
@@ -6,7 +7,6 @@ import { createLogger, createTransport } from "@soe/runtime";
 import { eventually } from "@soe/testing";
 import { createWskComputerServer, type WskComputerServer } from "@soe/wsk-computer";
 import openwhisk from "openwhisk";
-import { GUEST_KEY } from "../../src/key-file.js";
 import {
   createProxyServer,
   type ProxyServer,

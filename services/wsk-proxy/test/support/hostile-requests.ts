@@ -1,4 +1,4 @@
-import { GUEST_KEY } from "../../src/key-file.js";
+import { GUEST_KEY } from "@soe/openwhisk";
 
 /** mulberry32: a small seeded generator, so a failing fuzz run can be replayed exactly. */
 export function seededRandom(seed: number): () => number {

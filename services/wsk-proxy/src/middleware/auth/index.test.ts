@@ -1,7 +1,6 @@
+import { GUEST_KEY, KeyRing } from "@soe/openwhisk";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { GUEST_KEY } from "../../key-file.js";
-import { KeyRing } from "../../key-ring.js";
 import type { ProxyEnv } from "../../proxy-env.js";
 import { requestId } from "../request-id/index.js";
 import { authenticate, WWW_AUTHENTICATE } from "./index.js";

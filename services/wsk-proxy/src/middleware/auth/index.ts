@@ -1,6 +1,5 @@
+import { ErrorText, type KeyRing } from "@soe/openwhisk";
 import type { MiddlewareHandler } from "hono";
-import { ErrorText } from "../../error-texts.js";
-import type { KeyRing } from "../../key-ring.js";
 import type { ProxyEnv } from "../../proxy-env.js";
 import { errorResponse } from "../errors/index.js";
 

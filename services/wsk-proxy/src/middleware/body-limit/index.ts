@@ -1,5 +1,5 @@
+import { tooLarge } from "@soe/openwhisk";
 import type { MiddlewareHandler } from "hono";
-import { tooLarge } from "../../error-texts.js";
 import type { ProxyEnv } from "../../proxy-env.js";
 import { errorResponse } from "../errors/index.js";
 

@@ -1,7 +1,8 @@
 import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ErrorText } from "@soe/openwhisk";
 import type { Logger } from "@soe/runtime";
-import { ErrorText } from "../../error-texts.js";
+import { EdgeErrorText } from "../../error-texts.js";
 import type { ProxyEnv } from "../../proxy-env.js";
 
 /**
@@ -43,7 +44,7 @@ const JSON_TYPE = /^application\/json\b/i;
 function textForStatus(status: number): string {
   if (status === 404) return ErrorText.noRoute;
   if (status === 503) return ErrorText.unavailable;
-  if (status === 504) return ErrorText.domainTimeout;
+  if (status === 504) return EdgeErrorText.domainTimeout;
   return ErrorText.internal;
 }
 

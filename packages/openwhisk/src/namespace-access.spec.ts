@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveAccess } from "./entity-access.js";
+import { resolveAccess } from "./namespace-access.js";
 
 const guest = { namespace: "guest", subject: "guest" };
 
@@ -7,6 +7,10 @@ describe("resolveAccess", () => {
   it("reads _ and the caller's own namespace", () => {
     expect(resolveAccess(guest, "_", ["copy"])).toEqual({ ok: true, namespace: "guest" });
     expect(resolveAccess(guest, "guest")).toEqual({ ok: true, namespace: "guest" });
+    expect(resolveAccess(guest, "guest", ["pkg", "copy"])).toEqual({
+      ok: true,
+      namespace: "guest",
+    });
   });
 
   it("answers 403 for another namespace, naming the resource when there is one", () => {
@@ -15,18 +19,34 @@ describe("resolveAccess", () => {
       status: 403,
       error: "The supplied authentication is not authorized to access 'whisk.system/utils/echo'.",
     });
-    expect(resolveAccess(guest, "other")).toMatchObject({
+    expect(resolveAccess(guest, "other", ["pkg", "hello"])).toEqual({
+      ok: false,
+      status: 403,
+      error: "The supplied authentication is not authorized to access 'other/pkg/hello'.",
+    });
+    expect(resolveAccess(guest, "other")).toEqual({
+      ok: false,
       status: 403,
       error: "The supplied authentication is not authorized to access this resource.",
     });
   });
 
-  it("answers 400 for illegal names before looking at rights", () => {
-    expect(resolveAccess(guest, "other", ["bad/name"])).toMatchObject({ status: 400 });
+  it("answers 400 for illegal names before looking at rights, with OpenWhisk's texts", () => {
+    expect(resolveAccess(guest, "other", ["bad/name"])).toEqual({
+      ok: false,
+      status: 400,
+      error: "The name of the entity contains illegal characters.",
+    });
     expect(resolveAccess(guest, "_", ["x".repeat(300)])).toEqual({
       ok: false,
       status: 400,
       error: "Name segement longer than allowed: 300 > 256.",
     });
+    expect(resolveAccess(guest, "_", ["a".repeat(257)])).toEqual({
+      ok: false,
+      status: 400,
+      error: "Name segement longer than allowed: 257 > 256.",
+    });
+    expect(resolveAccess(guest, "..", ["copy"])).toMatchObject({ ok: false, status: 400 });
   });
 });

@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { entityNameProblem } from "@soe/openwhisk";
-import type { NamespaceKeys } from "./key-file.js";
+import { entityNameProblem } from "./entity-name.js";
+
+/** API keys (`uuid:key`) by namespace. */
+export type NamespaceKeys = ReadonlyMap<string, readonly string[]>;
 
 export interface Identity {
   /** The key's namespace: what `_` means in a path, and the only one the key may use. */
@@ -11,8 +13,16 @@ export interface Identity {
 
 export type Authentication =
   | { readonly ok: true; readonly identity: Identity }
-  /** `missing`: no Basic credentials; `invalid`: credentials that match no key. */
+  /** `missing`: no Basic credentials at all; `invalid`: credentials that match no key. */
   | { readonly ok: false; readonly reason: "missing" | "invalid" };
+
+export interface KeyRingOptions {
+  /**
+   * Refuse, at construction, namespaces that are not OpenWhisk entity names (default: true).
+   * The openwhisk-mock has never checked them and passes false, so that its behaviour stays.
+   */
+  readonly checkNamespaceNames?: boolean;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SECRET_LENGTH = 64;
@@ -24,15 +34,16 @@ function digest(text: string): Buffer {
 
 /**
  * Keys by namespace; answers who an `Authorization` header is. Keys have OpenWhisk's shape (a
- * UUID and a 64-character secret, openwhisk-api.md §1); anything else is refused at start, and
- * the error names the namespace, never the key.
+ * UUID and a 64-character secret, openwhisk-api.md §1), the only one the controller knows;
+ * anything else is refused at construction, and the error names the namespace, never the key.
  */
 export class KeyRing {
   readonly #byUuid = new Map<string, { secret: Buffer; identity: Identity }>();
 
-  constructor(keys: NamespaceKeys) {
+  constructor(keys: NamespaceKeys, options: KeyRingOptions = {}) {
+    const checkNamespaceNames = options.checkNamespaceNames ?? true;
     for (const [namespace, list] of keys) {
-      if (entityNameProblem(namespace) !== undefined) {
+      if (checkNamespaceNames && entityNameProblem(namespace) !== undefined) {
         throw new TypeError(`'${namespace}' is not a valid OpenWhisk namespace name`);
       }
       for (const key of list) {
@@ -56,6 +67,7 @@ export class KeyRing {
     return [...new Set([...this.#byUuid.values()].map((entry) => entry.identity.namespace))];
   }
 
+  /** Basic `uuid:key`, the scheme and the uuid in any case. */
   authenticate(authorization: string | undefined): Authentication {
     const match = /^Basic +(\S+) *$/i.exec(authorization ?? "");
     if (match?.[1] === undefined) return { ok: false, reason: "missing" };

@@ -1,4 +1,5 @@
-import { DEFAULT_NAMESPACE, entityNameErrorText, isEntityName } from "@soe/openwhisk";
+import { DEFAULT_NAMESPACE } from "./action-name.js";
+import { entityNameErrorText, isEntityName } from "./entity-name.js";
 import { ErrorText, notAuthorizedFor } from "./error-texts.js";
 import type { Identity } from "./key-ring.js";
 
@@ -9,11 +10,11 @@ export type Access =
 /**
  * Checks a path's names, then the caller's right to the namespace: names first (400), as the
  * controller extracts them before it checks entitlement. `_` is the caller's own namespace; a key
- * reaches only its own (the domain has no shared packages), and the 403 text names the resource
- * (`namespace[/package]/name`) as OpenWhisk's does.
+ * reaches only its own (neither the mock nor the edge domain has shared packages), and the 403
+ * text names the resource (`namespace[/package]/name`) as OpenWhisk's does.
  */
 export function resolveAccess(
-  identity: Identity,
+  identity: Pick<Identity, "namespace">,
   namespaceSegment: string,
   entitySegments: readonly string[] = [],
 ): Access {
