@@ -40,6 +40,8 @@ export interface ControllerServerOptions {
   readonly installTimeoutMs?: number;
   /** Delays between attempts at a failing router (default 100 ms doubling to 5 s, jittered). */
   readonly installBackoff?: BackoffOptions;
+  /** Configure calls in flight at once per router (default 64); 1 sends one at a time. */
+  readonly installWindow?: number;
   /** Control-plane token: required on EdgeController calls, and sent with Configure. */
   readonly token?: string;
   readonly tls?: ServerTlsOptions;
@@ -61,6 +63,8 @@ export interface ControllerServer {
 
 export const DEFAULT_LEASE_TTL_MS = 15_000;
 export const DEFAULT_INSTALL_TIMEOUT_MS = 2_000;
+/** Enough to keep a router on a LAN busy: one call at a time is bound by the round trip. */
+export const DEFAULT_INSTALL_WINDOW = 64;
 
 /**
  * The edge controller (reference §2, DESIGN §4): `uiiit.rpc.EdgeController` and the read API on
@@ -87,6 +91,7 @@ export async function createControllerServer(
   const queues = new RouterInstallQueues({
     timeoutMs: options.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS,
     backoff: options.installBackoff ?? { initialMs: 100, maxMs: 5_000, jitter: 0.2 },
+    pipelineDepth: options.installWindow ?? DEFAULT_INSTALL_WINDOW,
     send: async (router, conf, call) =>
       (await createClient(EdgeRouter, pool.get(router)).configure(conf, call)).msg,
     listener: installLog(logger),

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import {
+  clientTlsFromOptions,
+  clientTlsOptionSpecs,
   createLogger,
-  loadClientTls,
-  loadServerTls,
+  exitWithUsageError,
   onShutdown,
   parseEndpoint,
   parseOrExit,
+  serverTlsFromOptions,
+  serverTlsOptionSpecs,
 } from "@soe/runtime";
-import { createControllerServer } from "./controller-server.js";
+import { createControllerServer, DEFAULT_INSTALL_WINDOW } from "./controller-server.js";
 import { HIER_OBJECTIVES, type HierObjective } from "./home-router.js";
 import { InvalidStateFile } from "./state-file.js";
 import { InvalidTopologyFile, Topology } from "./topology.js";
@@ -47,20 +50,24 @@ const { values } = parseOrExit({
       default: 2,
       help: "deadline of each Configure call to a router, seconds",
     },
+    installWindow: {
+      type: "number",
+      default: DEFAULT_INSTALL_WINDOW,
+      help: "Configure calls in flight at once per router; 1 = one at a time",
+    },
     token: { type: "string", secret: true, help: "control-plane token required on announcements" },
-    tlsCert: { type: "string", help: "server certificate (PEM): serve TLS" },
-    tlsKey: { type: "string", help: "server private key (PEM)" },
-    tlsCa: { type: "string", help: "CA (PEM) that client certificates must chain to (mTLS)" },
-    routerTlsCa: { type: "string", help: "CA (PEM) to verify routers' forwarding-table servers" },
-    routerTlsCert: { type: "string", help: "client certificate (PEM) towards routers (mTLS)" },
-    routerTlsKey: { type: "string", help: "client private key (PEM) towards routers" },
+    ...serverTlsOptionSpecs(),
+    ...clientTlsOptionSpecs("routerTls", {
+      ca: "CA (PEM) to verify routers' forwarding-table servers",
+      cert: "client certificate (PEM) towards routers (mTLS)",
+      key: "client private key (PEM) towards routers",
+    }),
   },
 });
 
-/** A bad option value: one line and exit 2, like a bad option. */
+/** A bad option value: reported like a bad option, exit 2. */
 function usage(message: string): never {
-  process.stderr.write(`${NAME}: ${message}\nTry '${NAME} --help'.\n`);
-  process.exit(2);
+  return exitWithUsageError(NAME, message);
 }
 
 // From --token or SOE_TOKEN (DESIGN §5); an empty token means none.
@@ -77,6 +84,8 @@ if (!HIER_OBJECTIVES.includes(values.hierObjective as HierObjective)) {
 if (!(values.leaseTtl >= 0)) usage(`invalid --lease-ttl ${values.leaseTtl}: must be >= 0`);
 if (!(values.installTimeout > 0))
   usage(`invalid --install-timeout ${values.installTimeout}: must be > 0`);
+if (!(Number.isInteger(values.installWindow) && values.installWindow >= 1))
+  usage(`invalid --install-window ${values.installWindow}: must be an integer >= 1`);
 try {
   parseEndpoint(values.serverEndpoint);
 } catch (err) {
@@ -93,6 +102,7 @@ try {
     leaseTtlMs: values.leaseTtl * 1000,
     ...(values.stateFile ? { stateFile: values.stateFile } : {}),
     installTimeoutMs: values.installTimeout * 1000,
+    installWindow: values.installWindow,
     logger,
     ...(topology === undefined ? {} : { topology }),
     ...(token === undefined ? {} : { token }),
@@ -118,16 +128,7 @@ function readTopology(): Topology {
 
 function tlsOptions() {
   try {
-    const tls = loadServerTls({ cert: values.tlsCert, key: values.tlsKey, ca: values.tlsCa });
-    const routerTls = loadClientTls({
-      ca: values.routerTlsCa,
-      cert: values.routerTlsCert,
-      key: values.routerTlsKey,
-    });
-    return {
-      ...(tls === undefined ? {} : { tls }),
-      ...(routerTls === undefined ? {} : { routerTls }),
-    };
+    return { ...serverTlsFromOptions(values), ...clientTlsFromOptions(values, "routerTls") };
   } catch (err) {
     usage(`TLS: ${(err as Error).message}`);
   }

@@ -17,6 +17,14 @@ const change = (lambda: string): EdgeRouterConf =>
     final: true,
   });
 const confs = (...lambdas: string[]) => lambdas.map(change);
+const remove = (lambda: string): EdgeRouterConf =>
+  create(EdgeRouterConfSchema, {
+    action: EdgeRouterConf_Action.REMOVE,
+    lambda,
+    destination: "c:6473",
+  });
+const flush = (): EdgeRouterConf =>
+  create(EdgeRouterConfSchema, { action: EdgeRouterConf_Action.FLUSH, lambda: "FLUSH" });
 
 type Behaviour = (router: string, conf: EdgeRouterConf, call: ConfigureCall) => Promise<string>;
 
@@ -26,7 +34,7 @@ const ok = () => Promise.resolve("OK");
 const silent = () => new Promise<string>(() => {});
 
 /** Queues with a 1 s deadline and 100 → 200 → 400 ms back-off, recording what happens. */
-function harness(behaviour: Behaviour) {
+function harness(behaviour: Behaviour, pipelineDepth?: number) {
   const log: string[] = [];
   const calls: ConfigureCall[] = [];
   let inFlight = 0;
@@ -34,6 +42,7 @@ function harness(behaviour: Behaviour) {
   const queues = new RouterInstallQueues({
     timeoutMs: 1_000,
     backoff: { initialMs: 100, maxMs: 400, jitter: 0 },
+    ...(pipelineDepth === undefined ? {} : { pipelineDepth }),
     send: async (router, conf, call) => {
       log.push(`send ${router} ${conf.lambda}`);
       calls.push(call);
@@ -206,5 +215,189 @@ describe("RouterInstallQueues", () => {
     expect(configureSucceeded("")).toBe(true);
     expect(configureSucceeded("Error: invalid weight")).toBe(false);
     expect(configureSucceeded("Unknown error")).toBe(false);
+  });
+});
+
+/** Calls answered by the test, one by one; the router applies an operation once it answers OK. */
+function pipelined(depth: number) {
+  const open = new Map<string, { resolve: (msg: string) => void; reject: (e: unknown) => void }>();
+  const h = harness(
+    (_, conf) =>
+      new Promise<string>((resolve, reject) =>
+        open.set(conf.lambda, {
+          resolve: (msg) => {
+            open.delete(conf.lambda);
+            applied.push(`${EdgeRouterConf_Action[conf.action]} ${conf.lambda}`);
+            resolve(msg);
+          },
+          reject: (error) => {
+            open.delete(conf.lambda);
+            reject(error);
+          },
+        }),
+      ),
+    depth,
+  );
+  const applied: string[] = [];
+  const answer = async (...lambdas: string[]) => {
+    for (const lambda of lambdas) open.get(lambda)?.resolve("OK");
+    await settle();
+  };
+  const fail = async (...lambdas: string[]) => {
+    for (const lambda of lambdas)
+      open.get(lambda)?.reject(new ConnectError("reset", Code.Unavailable));
+    await settle();
+  };
+  const inFlight = () => [...open.keys()];
+  const sent = () =>
+    h.log.filter((l) => l.startsWith("send")).map((l) => l.slice("send r1 ".length));
+  return { ...h, answer, fail, inFlight, sent, applied };
+}
+
+describe("RouterInstallQueues with a pipeline", () => {
+  it("fills the window, then sends one more call per answer", async () => {
+    const h = pipelined(4);
+    h.queues.enqueue("r1", confs("a", "b", "c", "d", "e", "f"));
+    await settle();
+    expect(h.inFlight()).toEqual(["a", "b", "c", "d"]);
+    expect(h.queues.status("r1")).toEqual({ pending: 6, failures: 0 });
+    await h.answer("b");
+    expect(h.inFlight()).toEqual(["a", "c", "d", "e"]);
+    expect(h.queues.status("r1")).toEqual({ pending: 5, failures: 0 });
+    await h.answer("a", "c", "d", "e");
+    expect(h.inFlight()).toEqual(["f"]);
+    expect(h.log.at(-1)).toBe("send r1 f");
+    await h.answer("f");
+    expect(h.maxInFlight()).toBe(4);
+    expect(h.log.at(-1)).toBe("idle r1");
+    expect(h.queues.status("r1")).toEqual({ pending: 0, failures: 0 });
+    expect(h.queues.routers()).toEqual([]);
+  });
+
+  it("never has two operations on the same lambda and destination in flight, nor lets later ones overtake", async () => {
+    const h = pipelined(4);
+    const ops = [change("a"), change("b"), remove("a"), change("c")];
+    // Told apart by lambda in the harness: the removal answers as "a" once the change is done.
+    h.queues.enqueue("r1", ops);
+    await settle();
+    expect(h.sent()).toEqual(["a", "b"]); // the removal of a waits, and c behind it
+    await h.answer("b");
+    expect(h.sent()).toEqual(["a", "b"]);
+    await h.answer("a");
+    expect(h.sent()).toEqual(["a", "b", "a", "c"]);
+    await h.answer("a", "c");
+    expect(h.applied).toEqual(["CHANGE b", "CHANGE a", "REMOVE a", "CHANGE c"]);
+    expect(h.log.at(-1)).toBe("idle r1");
+  });
+
+  it("sends a FLUSH alone, once everything before it is answered, and nothing after it until it is", async () => {
+    const h = pipelined(4);
+    h.queues.enqueue("r1", [change("a"), change("b"), flush(), change("c"), change("d")]);
+    await settle();
+    expect(h.inFlight()).toEqual(["a", "b"]);
+    await h.answer("a");
+    expect(h.inFlight()).toEqual(["b"]);
+    await h.answer("b");
+    expect(h.inFlight()).toEqual(["FLUSH"]);
+    await h.answer("FLUSH");
+    expect(h.inFlight()).toEqual(["c", "d"]);
+    await h.answer("c", "d");
+    expect(h.applied).toEqual(["CHANGE a", "CHANGE b", "FLUSH FLUSH", "CHANGE c", "CHANGE d"]);
+  });
+
+  it("on a failure in a full window, sends nothing new, lets the window settle, then retries in queue order", async () => {
+    const h = pipelined(4);
+    h.queues.enqueue("r1", [
+      change("a"),
+      change("b"),
+      change("c"),
+      change("d"),
+      remove("b"),
+      change("e"),
+    ]);
+    await settle();
+    expect(h.inFlight()).toEqual(["a", "b", "c", "d"]);
+    await h.fail("b");
+    await h.fail("c");
+    await h.answer("a");
+    expect(h.sent()).toEqual(["a", "b", "c", "d"]); // nothing new while the window settles
+    expect(h.queues.status("r1")).toEqual({ pending: 5, failures: 0 });
+    await h.answer("d");
+    expect(h.log.at(-1)).toBe(`failed r1 b ${Code.Unavailable} #1 +100`);
+    expect(h.queues.status("r1")).toEqual({ pending: 4, failures: 1 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(h.inFlight()).toEqual(["b"]); // a failing router is probed with one call
+    await h.answer("b");
+    expect(h.log).toContain("recovered r1 after 1");
+    expect(h.sent().slice(5)).toEqual(["c", "b", "e"]); // the window is open again
+    await h.answer("c", "b", "e");
+    expect(h.applied).toEqual([
+      "CHANGE a",
+      "CHANGE d",
+      "CHANGE b",
+      "CHANGE c",
+      "REMOVE b",
+      "CHANGE e",
+    ]);
+    expect(h.log.at(-1)).toBe("idle r1");
+    expect(h.queues.status("r1")).toEqual({ pending: 0, failures: 0 });
+  });
+
+  it("keeps backing off when calls fail again, and never retries an operation while it is in flight", async () => {
+    const h = pipelined(4);
+    h.queues.enqueue("r1", confs("a", "b", "c"));
+    await settle();
+    await h.fail("a", "b", "c");
+    expect(h.log.at(-1)).toBe(`failed r1 a ${Code.Unavailable} #1 +100`);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(h.inFlight()).toEqual(["a"]);
+    await h.fail("a");
+    expect(h.log.at(-1)).toBe(`failed r1 a ${Code.Unavailable} #2 +200`);
+    expect(h.queues.status("r1")).toEqual({ pending: 3, failures: 2 });
+    await vi.advanceTimersByTimeAsync(200);
+    await h.answer("a");
+    expect(h.inFlight()).toEqual(["b", "c"]);
+    await h.answer("b", "c");
+    expect(h.applied).toEqual(["CHANGE a", "CHANGE b", "CHANGE c"]);
+  });
+
+  it("lets a replaced window settle before the replacement, without retrying or counting it", async () => {
+    const h = pipelined(4);
+    h.queues.enqueue("r1", confs("a", "b", "c", "d", "e"));
+    await settle();
+    h.queues.replace("r1", [flush(), change("x"), change("y")]);
+    expect(h.queues.status("r1")).toEqual({ pending: 3, failures: 0 });
+    await h.answer("a", "b");
+    await h.fail("c");
+    expect(h.inFlight()).toEqual(["d"]); // still in flight: nothing overtakes it
+    await h.answer("d");
+    expect(h.inFlight()).toEqual(["FLUSH"]);
+    await h.answer("FLUSH");
+    await h.answer("x", "y");
+    expect(h.sent()).toEqual(["a", "b", "c", "d", "FLUSH", "x", "y"]);
+    expect(h.log.filter((l) => !l.startsWith("send"))).toEqual(["idle r1"]);
+    expect(h.queues.status("r1")).toEqual({ pending: 0, failures: 0 });
+  });
+
+  it("cancels every call of the window on close", async () => {
+    const h = pipelined(4);
+    h.queues.enqueue("r1", confs("a", "b", "c"));
+    await settle();
+    await h.queues.close();
+    expect(h.calls.map((c) => c.signal.aborted)).toEqual([true, true, true]);
+  });
+
+  it("refuses a pipeline depth that is not a positive integer", () => {
+    for (const pipelineDepth of [0, 1.5, Number.NaN]) {
+      expect(
+        () =>
+          new RouterInstallQueues({
+            timeoutMs: 1_000,
+            backoff: { initialMs: 100, maxMs: 400 },
+            pipelineDepth,
+            send: ok,
+          }),
+      ).toThrow(/pipeline depth/);
+    }
   });
 });
