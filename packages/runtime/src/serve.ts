@@ -193,11 +193,17 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }
   };
 
+  const firstBytesTimeoutMs = Math.min(options.requestTimeoutMs ?? 60_000, 30_000);
   let server: NetServer;
   if (options.tls === undefined) {
     server = createNetServer((socket) => {
       track(socket);
+      // A connection that never says anything would otherwise hold a socket forever.
+      const silent = () => socket.destroy();
+      socket.setTimeout(firstBytesTimeoutMs, silent);
       socket.once("data", (first: Buffer) => {
+        socket.setTimeout(0);
+        socket.off("timeout", silent);
         socket.pause();
         socket.unshift(first);
         const n = Math.min(first.byteLength, http2Preface.byteLength);
@@ -218,6 +224,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
           ? {}
           : { ca: tls.ca, requestCert: true, rejectUnauthorized: true }),
         ALPNProtocols: ["h2", "http/1.1"],
+        handshakeTimeout: Math.min(options.requestTimeoutMs ?? 60_000, 30_000),
       },
       (socket: TLSSocket) => {
         track(socket);

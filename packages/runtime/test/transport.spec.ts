@@ -309,6 +309,18 @@ describe("malformed HTTP", () => {
     });
   }
 
+  test("a connection that never sends a byte is closed after the request timeout", async () => {
+    const server = await start({ requestTimeoutMs: 200 });
+    const { connect } = await import("node:net");
+    const { host, port } = parseEndpoint(server.endpoint);
+    const closed = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port });
+      socket.on("close", () => resolve(true));
+      socket.on("error", () => undefined);
+    });
+    expect(closed).toBe(true);
+  });
+
   test("broken framing and oversized headers get a JSON error with a request id", async () => {
     const server = await start();
     const broken = await raw(
