@@ -1,6 +1,5 @@
 import { Agent, type OutgoingHttpHeaders, request } from "node:http";
-import type { LoadResult } from "@soe/bench";
-import { LatencySamples, percentile } from "./latency-stats.js";
+import { type CallDone, type ClosedLoopOptions, type LoadResult, runClosedLoop } from "@soe/bench";
 
 /** One HTTP call, sent again and again: the same bytes, the same expected answer. */
 export interface HttpCall {
@@ -13,17 +12,8 @@ export interface HttpCall {
   readonly expectedBody: string;
 }
 
-export interface HttpClosedLoopOptions {
-  readonly warmupMs: number;
-  readonly measureMs: number;
-  /** Runs at the instants the measured window opens and closes (to read CPU times then). */
-  readonly onWindow?: (edge: "open" | "close") => void;
-}
-
-type CallDone = (error: string | undefined) => void;
-
-// Stop waiting for calls still in flight at the end of a run after this long.
-const drainTimeoutMs = 5_000;
+/** The concurrency is the client's: as many calls in flight as it has connections. */
+export type HttpClosedLoopOptions = Omit<ClosedLoopOptions, "concurrency">;
 
 /**
  * A closed-loop HTTP/1.1 load client: `concurrency` calls in flight over as many keep-alive
@@ -53,95 +43,11 @@ export class HttpLoadClient {
   }
 
   closedLoop(options: HttpClosedLoopOptions): Promise<LoadResult> {
-    return new Promise((resolve, reject) => {
-      let phase: "warmup" | "measure" | "stopping" = "warmup";
-      const latencies = new LatencySamples();
-      let errors = 0;
-      let firstError: string | undefined;
-      let inFlight = 0;
-      let windowStart = 0n;
-      let windowEnd = 0n;
-      let finished = false;
-      let drainTimer: NodeJS.Timeout | undefined;
-      let windowFailure: unknown;
-
-      const finish = () => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(drainTimer);
-        if (windowFailure !== undefined) {
-          reject(windowFailure);
-          return;
-        }
-        const sorted = latencies.sorted();
-        const windowSeconds = Number(windowEnd - windowStart) / 1e9;
-        resolve({
-          calls: latencies.count,
-          errors,
-          firstError,
-          windowSeconds,
-          callsPerSecond: latencies.count / windowSeconds,
-          p50Ms: percentile(sorted, 0.5) / 1e6,
-          p99Ms: percentile(sorted, 0.99) / 1e6,
-        });
-      };
-
-      const issue = () => {
-        if (phase === "stopping") {
-          if (inFlight === 0) finish();
-          return;
-        }
-        inFlight++;
-        const started = process.hrtime.bigint();
-        this.#send((error) => {
-          inFlight--;
-          if (error === undefined) {
-            if (phase === "measure") latencies.add(Number(process.hrtime.bigint() - started));
-            issue();
-          } else {
-            errors++;
-            firstError ??= error;
-            // A refused connection fails at once: retrying on the same tick would spin.
-            setTimeout(issue, 1);
-          }
-        });
-      };
-
-      const windowEdge = (edge: "open" | "close") => {
-        try {
-          options.onWindow?.(edge);
-        } catch (error) {
-          windowFailure ??= error;
-        }
-      };
-
-      const stop = () => {
-        windowEnd = process.hrtime.bigint();
-        phase = "stopping";
-        if (inFlight === 0) finish();
-        drainTimer = setTimeout(() => {
-          errors += inFlight;
-          firstError ??= `${inFlight} calls still unanswered ${drainTimeoutMs} ms after the run`;
-          finish();
-        }, drainTimeoutMs);
-      };
-
-      setTimeout(() => {
-        windowEdge("open");
-        windowStart = process.hrtime.bigint();
-        if (windowFailure !== undefined) {
-          stop();
-          return;
-        }
-        phase = "measure";
-        setTimeout(() => {
-          windowEdge("close");
-          stop();
-        }, options.measureMs);
-      }, options.warmupMs);
-
-      for (let i = 0; i < this.concurrency; i++) issue();
-    });
+    return runClosedLoop(
+      // A refused connection fails at once: the next call waits a millisecond.
+      { issue: (done) => this.#send(done), errorBackoffMs: 1 },
+      { ...options, concurrency: this.concurrency },
+    );
   }
 
   close(): void {

@@ -1,8 +1,8 @@
 import { ConnectError, createClient } from "@connectrpc/connect";
+import { LatencySamples, mean, percentile } from "@soe/bench";
 import { EdgeServer } from "@soe/proto";
 import { mulberry32 } from "@soe/router";
 import { createTransport } from "@soe/runtime";
-import { LatencySamples, mean, percentile } from "./latency-stats.js";
 
 export interface PoissonLoadOptions {
   /** The router's lambda end-point. */

@@ -1,4 +1,4 @@
-import { processCpuTimes } from "@soe/bench";
+import { type FailedRun, loadFigures, type MeasuredLoad, processCpuTimes } from "@soe/bench";
 import { type HttpCall, HttpLoadClient } from "./http-load-client.js";
 
 /** A process of the path under test, whose CPU over the window is charged to the path. */
@@ -22,22 +22,9 @@ export interface ProxyVariantRun {
 
 export type ProxyMeasurement = ProxyMeasured | ProxyFailed;
 
-export interface ProxyFailed {
-  readonly variant: string;
-  readonly concurrency: number;
-  readonly failure: string;
-}
+export type ProxyFailed = FailedRun;
 
-export interface ProxyMeasured {
-  readonly variant: string;
-  readonly concurrency: number;
-  readonly failure?: undefined;
-  readonly calls: number;
-  readonly errors: number;
-  readonly firstError: string | undefined;
-  readonly callsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
+export interface ProxyMeasured extends MeasuredLoad {
   /** CPU of every hop together per call, µs (undefined for `direct`). */
   readonly hopsCpuUsPerCall: number | undefined;
   /** Each hop's CPU per call, µs, by name. */
@@ -77,12 +64,7 @@ export async function measureProxyVariant(run: ProxyVariantRun): Promise<ProxyMe
     return {
       variant,
       concurrency,
-      calls: load.calls,
-      errors: load.errors,
-      firstError: load.firstError,
-      callsPerSecond: load.callsPerSecond,
-      p50Ms: load.p50Ms,
-      p99Ms: load.p99Ms,
+      ...loadFigures(load),
       hopsCpuUsPerCall: run.hops.length === 0 ? undefined : perCall(total),
       hopCpuUsPerCall,
       clientCpuPercent: (clientCpu / load.windowSeconds) * 100,

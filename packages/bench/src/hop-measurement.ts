@@ -1,25 +1,11 @@
 import { processCpuTimes, processRssBytes } from "./proc-stat.js";
+import { type FailedRun, loadFigures, type MeasuredLoad } from "./run-record.js";
 import { UnaryLoadClient } from "./unary-load-client.js";
 
 /** What one variant did at one concurrency, or why it could not be measured. */
 export type Measurement = MeasuredRun | FailedRun;
 
-export interface FailedRun {
-  readonly variant: string;
-  readonly concurrency: number;
-  readonly failure: string;
-}
-
-export interface MeasuredRun {
-  readonly variant: string;
-  readonly concurrency: number;
-  readonly failure?: undefined;
-  readonly calls: number;
-  readonly errors: number;
-  readonly firstError: string | undefined;
-  readonly callsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
+export interface MeasuredRun extends MeasuredLoad {
   /**
    * CPU of the load client and the echo server over the window, in % of one core. Close to 100
    * when pinned means they, not the hop, set the pace.
@@ -102,12 +88,7 @@ export async function measureHop(run: HopRun): Promise<Measurement> {
     return {
       variant,
       concurrency,
-      calls: load.calls,
-      errors: load.errors,
-      firstError: load.firstError,
-      callsPerSecond: load.callsPerSecond,
-      p50Ms: load.p50Ms,
-      p99Ms: load.p99Ms,
+      ...loadFigures(load),
       clientCpuPercent: ((cpu.echo + cpu.self) / window) * 100,
       hop:
         run.hop === undefined

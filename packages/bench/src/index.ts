@@ -7,11 +7,17 @@ export {
   type StartedChild,
   type StartOptions,
 } from "./child-processes.js";
+export {
+  type CallDone,
+  type ClosedLoopCall,
+  type ClosedLoopOptions,
+  type LoadResult,
+  runClosedLoop,
+} from "./closed-loop.js";
 export { type CpuPlan, pinProcess, planCpus } from "./cpu-pinning.js";
 export { echoServerScript } from "./echo-server-script.js";
 export { grpcFrame } from "./grpc-frame.js";
 export {
-  type FailedRun,
   type HopRun,
   type HopUsage,
   type MeasuredRun,
@@ -21,13 +27,17 @@ export {
   measureHopOrFail,
 } from "./hop-measurement.js";
 export { formatHopTables } from "./hop-table.js";
+export { LatencySamples, mean, percentile } from "./latency-stats.js";
 export { benchLambda, benchRequest, benchResponse, runLambdaPath } from "./lambda-messages.js";
 export { fixed, grouped, signed, times } from "./number-format.js";
 export { type CpuTimes, processCpuTimes, processRssBytes } from "./proc-stat.js";
 export { encodeMessage, type WireField } from "./protobuf-wire.js";
-export { formatTextTable } from "./text-table.js";
 export {
-  type ClosedLoopOptions,
-  type LoadResult,
-  UnaryLoadClient,
-} from "./unary-load-client.js";
+  type FailedRun,
+  type LoadFigures,
+  loadFigures,
+  type MeasuredLoad,
+  type RunKey,
+} from "./run-record.js";
+export { formatTextTable } from "./text-table.js";
+export { UnaryLoadClient } from "./unary-load-client.js";

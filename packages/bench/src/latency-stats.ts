@@ -18,8 +18,12 @@ export function mean(values: Float64Array): number {
  * hundreds of thousands of calls does not feed the load client's garbage collector.
  */
 export class LatencySamples {
-  #values = new Float64Array(1 << 14);
+  #values: Float64Array;
   #count = 0;
+
+  constructor(initialCapacity = 1 << 14) {
+    this.#values = new Float64Array(initialCapacity);
+  }
 
   get count(): number {
     return this.#count;

@@ -1,31 +1,11 @@
 import { type ClientHttp2Session, connect, type OutgoingHttpHeaders } from "node:http2";
+import {
+  type CallDone,
+  type ClosedLoopOptions,
+  type LoadResult,
+  runClosedLoop,
+} from "./closed-loop.js";
 import { runLambdaPath } from "./lambda-messages.js";
-
-export interface ClosedLoopOptions {
-  /** Calls kept in flight: each completion issues the next call. */
-  readonly concurrency: number;
-  readonly warmupMs: number;
-  readonly measureMs: number;
-  /** Runs at the instants the measured window opens and closes (to read the hop's CPU then). */
-  readonly onWindow?: (edge: "open" | "close") => void;
-}
-
-export interface LoadResult {
-  /** Calls that completed OK inside the measured window. */
-  readonly calls: number;
-  /** Failed calls over warm-up and window: any non-OK grpc-status, reset or missing answer. */
-  readonly errors: number;
-  readonly firstError: string | undefined;
-  readonly windowSeconds: number;
-  readonly callsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-}
-
-type CallDone = (error: string | undefined) => void;
-
-// Stop waiting for calls still in flight at the end of a run after this long.
-const drainTimeoutMs = 5_000;
 
 /**
  * A gRPC client reduced to what a load generator needs: one HTTP/2 session, one pre-encoded
@@ -72,105 +52,9 @@ export class UnaryLoadClient {
     return new Promise((resolve) => this.call(resolve));
   }
 
+  /** Failed calls are counted, the next one issued on the next turn of the event loop. */
   closedLoop(options: ClosedLoopOptions): Promise<LoadResult> {
-    return new Promise((resolve, reject) => {
-      let phase: "warmup" | "measure" | "stopping" = "warmup";
-      let latenciesNs = new Float64Array(1 << 16);
-      let calls = 0;
-      let errors = 0;
-      let firstError: string | undefined;
-      let inFlight = 0;
-      let windowStart = 0n;
-      let windowEnd = 0n;
-      let finished = false;
-      let drainTimer: NodeJS.Timeout | undefined;
-      // What onWindow threw (e.g. the hop died and its /proc entry is gone): the run is void.
-      let windowFailure: unknown;
-
-      const finish = () => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(drainTimer);
-        if (windowFailure !== undefined) {
-          reject(windowFailure);
-          return;
-        }
-        const sorted = latenciesNs.subarray(0, calls).sort();
-        const windowSeconds = Number(windowEnd - windowStart) / 1e9;
-        resolve({
-          calls,
-          errors,
-          firstError,
-          windowSeconds,
-          callsPerSecond: calls / windowSeconds,
-          p50Ms: percentile(sorted, 0.5) / 1e6,
-          p99Ms: percentile(sorted, 0.99) / 1e6,
-        });
-      };
-
-      const issue = () => {
-        if (phase === "stopping") {
-          if (inFlight === 0) finish();
-          return;
-        }
-        inFlight++;
-        const started = process.hrtime.bigint();
-        this.call((error) => {
-          inFlight--;
-          if (error === undefined) {
-            if (phase === "measure") {
-              if (calls === latenciesNs.length) {
-                const grown = new Float64Array(calls * 2);
-                grown.set(latenciesNs);
-                latenciesNs = grown;
-              }
-              latenciesNs[calls++] = Number(process.hrtime.bigint() - started);
-            }
-            issue();
-          } else {
-            errors++;
-            firstError ??= error;
-            // A failure can be synchronous (closed session): retrying on the same tick would spin.
-            setImmediate(issue);
-          }
-        });
-      };
-
-      const windowEdge = (edge: "open" | "close") => {
-        try {
-          options.onWindow?.(edge);
-        } catch (error) {
-          windowFailure ??= error;
-        }
-      };
-
-      const stop = () => {
-        windowEnd = process.hrtime.bigint();
-        phase = "stopping";
-        if (inFlight === 0) finish();
-        drainTimer = setTimeout(() => {
-          errors += inFlight;
-          firstError ??= `${inFlight} calls still unanswered ${drainTimeoutMs} ms after the run`;
-          finish();
-        }, drainTimeoutMs);
-      };
-
-      setTimeout(() => {
-        windowEdge("open");
-        windowStart = process.hrtime.bigint();
-        if (windowFailure !== undefined) {
-          stop();
-          return;
-        }
-        phase = "measure";
-        setTimeout(() => {
-          windowEdge("close");
-          stop();
-        }, options.measureMs);
-      }, options.warmupMs);
-
-      for (let i = 0; i < options.concurrency; i++) issue();
-    });
+    return runClosedLoop({ issue: (done) => this.call(done) }, options);
   }
 
   close(): void {
@@ -220,13 +104,6 @@ export class UnaryLoadClient {
     });
     stream.end(this.requestFrame);
   }
-}
-
-/** Nearest-rank percentile of sorted values; NaN when there are none. */
-function percentile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
-  return sorted[rank - 1] as number;
 }
 
 /** grpc-message is percent-encoded; a malformed one is shown as received rather than lost. */
