@@ -232,3 +232,81 @@ describe("ActionRunner logs", () => {
     );
   });
 });
+
+describe("ActionRunner warm sandboxes", () => {
+  const counterCode =
+    "let calls = 0; globalThis.loads = (globalThis.loads || 0) + 1; function main() { calls += 1; return { calls, loads } }";
+  const warm = (code: string, extra: Partial<RunRequest> = {}) =>
+    request(code, { cacheKey: "counter@1", warmSlot: "guest/counter", ...extra });
+
+  it("keeps module-level state across activations of one version, without running the code again", async () => {
+    const r = runner();
+    expect((await r.run(warm(counterCode))).result).toEqual({ calls: 1, loads: 1 });
+    expect((await r.run(warm(counterCode))).result).toEqual({ calls: 2, loads: 1 });
+    expect(r.warm).toBe(1);
+  });
+
+  it("starts afresh for a new version, and after forget", async () => {
+    const r = runner();
+    await r.run(warm(counterCode));
+    expect((await r.run(warm(counterCode, { cacheKey: "counter@2" }))).result).toEqual({
+      calls: 1,
+      loads: 1,
+    });
+    r.forget("guest/counter");
+    expect(r.warm).toBe(0);
+    expect((await r.run(warm(counterCode, { cacheKey: "counter@2" }))).result).toEqual({
+      calls: 1,
+      loads: 1,
+    });
+  });
+
+  it("keeps each activation's logs and parameters its own", async () => {
+    const r = runner();
+    const code = "function main(p) { console.log('call', p.n); p.seen = true; return { n: p.n } }";
+    const first = await r.run(warm(code, { params: { n: 1 } }));
+    const second = await r.run(warm(code, { params: { n: 2 } }));
+    expect(first.logs).toEqual(["2024-05-01T10:00:00.123000000Z stdout: call 1"]);
+    expect(second.logs).toEqual(["2024-05-01T10:00:00.123000000Z stdout: call 2"]);
+    expect(second.result).toEqual({ n: 2 });
+  });
+
+  it.each([
+    ["a timed out", "if (calls === 1) for (;;) {}"],
+    ["a thrown", "if (calls === 1) throw new Error('boom')"],
+    ["a crashed", "if (calls === 1) return new Promise(() => setTimeout(() => { throw 1 }, 1))"],
+  ])("discards the sandbox of %s activation", async (_, fault) => {
+    const r = runner();
+    const code = `let calls = 0; function main() { calls += 1; ${fault}; return { calls } }`;
+    const failed = await r.run(warm(code, { timeoutMs: 100 }));
+    expect(failed.status).toBe("action developer error");
+    expect(r.warm).toBe(0);
+    expect((await r.run(warm(code, { timeoutMs: 100 }))).result).toEqual({
+      error: expect.any(String),
+    });
+    expect(r.warm).toBe(0);
+  });
+
+  it("runs concurrent activations of one action in sandboxes of their own", async () => {
+    const r = runner();
+    const code =
+      "let calls = 0; async function main() { calls += 1; await new Promise((r) => setTimeout(r, 10)); return { calls } }";
+    const both = await Promise.all([r.run(warm(code)), r.run(warm(code))]);
+    expect(both.map((o) => o.result)).toEqual([{ calls: 1 }, { calls: 1 }]);
+    expect(r.warm).toBe(2);
+  });
+
+  it("does not let a timer left by one activation fire into the next", async () => {
+    const r = runner();
+    const code = `let calls = 0;
+      function main() {
+        calls += 1;
+        if (calls === 1) setTimeout(() => console.log('stale'), 20);
+        return calls === 1 ? { calls } : new Promise((r) => setTimeout(() => r({ calls }), 50));
+      }`;
+    expect((await r.run(warm(code))).result).toEqual({ calls: 1 });
+    const second = await r.run(warm(code));
+    expect(second.result).toEqual({ calls: 2 });
+    expect(second.logs).toEqual([]);
+  });
+});

@@ -1,14 +1,14 @@
 import vm from "node:vm";
 import { LogCollector } from "./log-collector.js";
-import { holdRejectionGuard, watchContextRejections } from "./rejection-guard.js";
+import { holdRejectionGuard } from "./rejection-guard.js";
 import { type RunOutcome, type RunReport, runOutcome } from "./run-outcome.js";
-import { SandboxTimers, sandboxGlobals } from "./sandbox-globals.js";
 import {
   ACTION_PRELUDE_LINES,
+  AGAIN_SOURCE,
   actionSource,
   ENTRY_SOURCE,
-  HARNESS_SOURCE,
 } from "./sandbox-harness.js";
+import { Sandbox, SandboxPool } from "./warm-sandbox.js";
 
 export type { RunOutcome } from "./run-outcome.js";
 
@@ -21,6 +21,12 @@ export interface RunRequest {
   readonly timeoutMs: number;
   /** Shown in stack traces. */
   readonly filename: string;
+  /**
+   * Set to keep the sandbox warm, as a runtime container is: a later run with the same slot and
+   * cache key (and entry name) reuses its context, module-level state included, without
+   * running the code again. Without it, every run gets a fresh context.
+   */
+  readonly warmSlot?: string;
 }
 
 export interface ActionRunnerOptions {
@@ -29,9 +35,12 @@ export interface ActionRunnerOptions {
   readonly maxLogBytes: number;
 }
 
-const harness = new vm.Script(HARNESS_SOURCE, { filename: "openwhisk-mock:harness" });
 const entry = new vm.Script(ENTRY_SOURCE, { filename: "openwhisk-mock:entry" });
+const again = new vm.Script(AGAIN_SOURCE, { filename: "openwhisk-mock:again" });
 const MAX_CACHED_SCRIPTS = 256;
+/** Idle warm sandboxes kept in all, and for one action (several only under concurrency). */
+const MAX_WARM_SANDBOXES = 64;
+const MAX_WARM_PER_ACTION = 8;
 
 /** Not `instanceof Error`: under test runners the vm module's errors can come from another realm. */
 function isScriptTimeout(error: unknown): boolean {
@@ -43,7 +52,9 @@ function isScriptTimeout(error: unknown): boolean {
 }
 
 /**
- * Runs `nodejs` actions in `node:vm`, one fresh context per activation, with a time limit that
+ * Runs `nodejs` actions in `node:vm`, in a fresh context or (with `warmSlot`) a warm one kept
+ * from an earlier activation of the same code that ended with a result (a time out, crash or
+ * failed initialization discards it), with a time limit that
  * covers the synchronous part (vm's `timeout` on every entry into the context, microtasks
  * included) and the asynchronous part (a timer over the whole activation). Not a security
  * boundary: the mock runs trusted code on loopback only.
@@ -52,6 +63,7 @@ export class ActionRunner {
   readonly #options: ActionRunnerOptions;
   readonly #scripts = new Map<string, vm.Script>();
   readonly #running = new Set<(kind: RunReport, text: string) => void>();
+  readonly #warm = new SandboxPool(MAX_WARM_SANDBOXES, MAX_WARM_PER_ACTION);
   readonly #releaseGuard = holdRejectionGuard();
 
   constructor(options: ActionRunnerOptions) {
@@ -63,22 +75,34 @@ export class ActionRunner {
     return this.#running.size;
   }
 
+  /** Idle warm sandboxes. */
+  get warm(): number {
+    return this.#warm.size;
+  }
+
   run(request: RunRequest): Promise<RunOutcome> {
     return new Promise<RunOutcome>((resolve) => {
       const logs = new LogCollector(this.#options.clock, this.#options.maxLogBytes);
-      const timers = new SandboxTimers();
       const deadline = performance.now() + request.timeoutMs;
       const remaining = () => Math.ceil(deadline - performance.now());
+      const version = `${request.cacheKey}\u0000${request.main}`;
+      const slot = request.warmSlot;
       let finished = false;
-      let stopWatching = () => {};
+      let sandbox: Sandbox | undefined;
 
       const finish = (kind: RunReport, text: string) => {
         if (finished) return;
         finished = true;
         clearTimeout(overall);
-        timers.cancelAll();
-        stopWatching();
         this.#running.delete(finish);
+        if (sandbox !== undefined) {
+          sandbox.end();
+          // Only a sandbox that ended cleanly stays warm; the runtime's would be gone otherwise.
+          if (slot !== undefined && kind === "result" && !sandbox.broken) {
+            sandbox.loaded = true;
+            this.#warm.put(slot, sandbox);
+          } else sandbox.dispose();
+        }
         const limits = {
           timeoutMs: request.timeoutMs,
           maxResultBytes: this.#options.maxResultBytes,
@@ -89,9 +113,10 @@ export class ActionRunner {
       const overall = setTimeout(() => finish("timeout", ""), request.timeoutMs);
 
       const enter = (callback: () => void) => {
-        if (finished) return;
+        if (finished || sandbox === undefined) return;
         const left = remaining();
         if (left <= 0) return finish("timeout", "");
+        const { context } = sandbox;
         context.__soeEntry = callback;
         try {
           entry.runInContext(context, { timeout: left });
@@ -99,24 +124,38 @@ export class ActionRunner {
           finish(isScriptTimeout(error) ? "timeout" : "uncaught", String(error));
         }
       };
-      const hooks = { logs, enter, report: finish, mainName: request.main };
-      const context = vm.createContext(sandboxGlobals(hooks, timers), {
-        name: request.filename,
-        microtaskMode: "afterEvaluate",
-      });
-
-      try {
-        harness.runInContext(context);
-        const promisePrototype = vm.runInContext("Promise.prototype", context) as object;
-        stopWatching = watchContextRejections(promisePrototype, (reason) => {
-          context.__soeReason = reason;
+      const activation = {
+        logs,
+        enter,
+        report: finish,
+        rejected: (reason: unknown) => {
+          if (finished || sandbox === undefined) return;
+          sandbox.context.__soeReason = reason;
+          const { context } = sandbox;
           enter(() =>
             (context.__soeHarness as { rejected(r: unknown): void }).rejected(context.__soeReason),
           );
-        });
+        },
+      };
+
+      try {
+        sandbox = slot === undefined ? undefined : this.#warm.take(slot, version);
+        if (sandbox?.loaded) {
+          sandbox.begin(activation);
+          sandbox.context.__soeParams = JSON.stringify(request.params);
+          try {
+            again.runInContext(sandbox.context, { timeout: Math.max(1, remaining()) });
+          } catch (error) {
+            finish(isScriptTimeout(error) ? "timeout" : "uncaught", String(error));
+          }
+          return;
+        }
+        sandbox?.dispose();
+        sandbox = new Sandbox(version, request.filename, request.main);
+        sandbox.begin(activation);
         const script = this.#compile(request);
-        context.__soeParams = JSON.stringify(request.params);
-        script.runInContext(context, { timeout: Math.max(1, remaining()) });
+        sandbox.context.__soeParams = JSON.stringify(request.params);
+        script.runInContext(sandbox.context, { timeout: Math.max(1, remaining()) });
       } catch (error) {
         if (isScriptTimeout(error)) finish("timeout", "");
         // A compile error is a host-realm SyntaxError: safe to print here.
@@ -128,8 +167,14 @@ export class ActionRunner {
   /** Ends every running activation (as a whisk internal error) and lets go of process hooks. */
   close(): void {
     for (const finish of [...this.#running]) finish("shutdown", "");
+    this.#warm.clear();
     this.#scripts.clear();
     this.#releaseGuard();
+  }
+
+  /** Discards the idle warm sandboxes of a slot: its action was updated or deleted. */
+  forget(slot: string): void {
+    this.#warm.forget(slot);
   }
 
   #compile(request: RunRequest): vm.Script {

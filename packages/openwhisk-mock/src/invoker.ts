@@ -28,7 +28,16 @@ export function mergeParameters(
   return Object.assign(params, payload);
 }
 
-/** Starts activations, and stores each record when it finishes. */
+/** Warm sandboxes are kept per action; the cache key tells one version of it from another. */
+function warmSlot(action: StoredAction): string {
+  return qualifiedPath(action);
+}
+
+/**
+ * Starts activations, and stores each record when it finishes. Like OpenWhisk's warm
+ * containers, an action's sandbox (and its module-level state) is reused by later activations
+ * of the same version.
+ */
 export class Invoker {
   readonly #runner: ActionRunner;
   readonly #store: ActivationStore;
@@ -47,6 +56,11 @@ export class Invoker {
     this.#newId = newId;
   }
 
+  /** Lets go of an action's warm sandboxes: it was updated or deleted. */
+  forget(action: StoredAction): void {
+    this.#runner.forget(warmSlot(action));
+  }
+
   invoke(
     action: StoredAction,
     caller: Identity,
@@ -62,6 +76,7 @@ export class Invoker {
         this.#runner
           .run({
             cacheKey: `${qualifiedPath(action)}@${action.version}#${action.sequence}`,
+            warmSlot: warmSlot(action),
             code: action.exec.code,
             main: action.exec.main ?? "main",
             params,

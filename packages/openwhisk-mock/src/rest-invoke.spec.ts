@@ -153,3 +153,32 @@ describe("invoke", () => {
     expect(array.status).toBe(400);
   });
 });
+
+describe("warm activations", () => {
+  const counter = (step: number) => ({
+    exec: {
+      kind: "nodejs:default",
+      code: `let count = 0; function main() { count += ${step}; return { count } }`,
+    },
+  });
+  const invoke = async () =>
+    (await call(mock, "POST", `${ACTIONS}/counter?blocking=true&result=true`, { body: {} })).json;
+
+  it("keep an action's module-level state from one activation to the next, until it is updated or deleted", async () => {
+    expect((await call(mock, "PUT", `${ACTIONS}/counter`, { body: counter(1) })).status).toBe(200);
+    expect(await invoke()).toEqual({ count: 1 });
+    expect(await invoke()).toEqual({ count: 2 });
+    const updated = await call(mock, "PUT", `${ACTIONS}/counter?overwrite=true`, {
+      body: counter(10),
+    });
+    expect(updated.status).toBe(200);
+    expect(await invoke()).toEqual({ count: 10 });
+    expect(await invoke()).toEqual({ count: 20 });
+    // Same code again: a new version all the same, so a fresh start.
+    await call(mock, "PUT", `${ACTIONS}/counter?overwrite=true`, { body: counter(10) });
+    expect(await invoke()).toEqual({ count: 10 });
+    expect((await call(mock, "DELETE", `${ACTIONS}/counter`)).status).toBe(200);
+    await call(mock, "PUT", `${ACTIONS}/counter`, { body: counter(1) });
+    expect(await invoke()).toEqual({ count: 1 });
+  });
+});

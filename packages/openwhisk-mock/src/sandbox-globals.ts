@@ -11,15 +11,32 @@ export interface SandboxHooks {
   readonly mainName: string;
 }
 
-/** The activation's pending timers, cleared all at once when it ends. */
+/**
+ * The activation's pending timers, cleared all at once when it ends. Between activations of a
+ * warm sandbox the timers are closed: a timer set then (by a leftover microtask) is cleared at
+ * once, so it can never fire into a later activation.
+ */
 export class SandboxTimers {
   readonly #handles = new Map<number, () => void>();
   #next = 1;
+  #open = true;
 
   add(clear: () => void): number {
     const id = this.#next++;
-    this.#handles.set(id, clear);
+    if (this.#open) this.#handles.set(id, clear);
+    else clear();
     return id;
+  }
+
+  /** Lets timers be set again (a warm sandbox starting its next activation). */
+  open(): void {
+    this.#open = true;
+  }
+
+  /** Cancels every pending timer and clears any set until {@link open}. */
+  close(): void {
+    this.cancelAll();
+    this.#open = false;
   }
 
   forget(id: number): void {

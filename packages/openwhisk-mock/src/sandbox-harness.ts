@@ -1,5 +1,6 @@
 /**
- * Code that runs *inside* an activation's vm context. Everything that touches the action's own
+ * Code that runs *inside* an action's vm context (one per activation, or a warm one reused by
+ * later activations of the same action version). Everything that touches the action's own
  * values (calling `main`, awaiting it, turning results and errors into text) happens here, inside
  * `runInContext` with a timeout, so a hostile `toString` or an endless microtask loop is caught by
  * the time limit instead of freezing the server. The host receives strings only.
@@ -48,6 +49,20 @@ globalThis.__soeHarness = (function (host) {
     if (text === undefined) return host.report("threw", "the result cannot be serialized to JSON");
     return host.report("result", text);
   };
+  // The action's entry point once its code has run: a warm sandbox calls it again.
+  let loaded;
+  const call = (main, paramsJson) => {
+    let returned;
+    try {
+      returned = main(JSON.parse(paramsJson));
+    } catch (error) {
+      return host.report("threw", describe(error));
+    }
+    Promise.resolve(returned).then(settle, (reason) => {
+      const text = encode({ error: serializeReason(reason) });
+      host.report("result", text === undefined ? '{"error":{}}' : text);
+    });
+  };
   return {
     run(init, paramsJson) {
       let main;
@@ -59,16 +74,11 @@ globalThis.__soeHarness = (function (host) {
       if (typeof main !== "function") {
         return host.report("init-failed", "Action entrypoint '" + host.mainName + "' is not a function.");
       }
-      let returned;
-      try {
-        returned = main(JSON.parse(paramsJson));
-      } catch (error) {
-        return host.report("threw", describe(error));
-      }
-      Promise.resolve(returned).then(settle, (reason) => {
-        const text = encode({ error: serializeReason(reason) });
-        host.report("result", text === undefined ? '{"error":{}}' : text);
-      });
+      loaded = main;
+      call(main, paramsJson);
+    },
+    again(paramsJson) {
+      call(loaded, paramsJson);
     },
     uncaught(error) {
       host.report("uncaught", describe(error));
@@ -79,6 +89,9 @@ globalThis.__soeHarness = (function (host) {
   };
 })(globalThis.__soeHost);
 `;
+
+/** Runs the already loaded action of a warm sandbox again, with `__soeParams`. */
+export const AGAIN_SOURCE = "globalThis.__soeHarness.again(globalThis.__soeParams);";
 
 /** Enters the context for a host-side callback (a timer firing, a rejection to describe). */
 export const ENTRY_SOURCE = `

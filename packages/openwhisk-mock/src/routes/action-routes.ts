@@ -75,7 +75,10 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
       content.value,
       overwrite.value,
     );
-    if (put.ok) return c.json(actionDescription(put.entity, true));
+    if (put.ok) {
+      invoker.forget(put.entity);
+      return c.json(actionDescription(put.entity, true));
+    }
     switch (put.reason) {
       case "exists":
         return errorResponse(c, 409, ErrorText.alreadyExists);
@@ -94,6 +97,7 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
     if (!access.ok) return errorResponse(c, access.status, access.error);
     const action = store.deleteAction(access.namespace, target.packageName, target.name ?? "");
     if (action === undefined) return errorResponse(c, 404, ErrorText.notFound);
+    invoker.forget(action);
     return c.json(actionDescription(action, true));
   };
 
