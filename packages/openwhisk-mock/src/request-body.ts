@@ -1,3 +1,4 @@
+import { readBounded } from "@soe/runtime";
 export type BodyRead =
   | { readonly kind: "ok"; readonly value: Record<string, unknown> }
   | { readonly kind: "too-large"; readonly size: number }
@@ -10,25 +11,6 @@ function isJsonType(contentType: string | null): boolean {
   return type === "application/json" || type.endsWith("+json");
 }
 
-/** The body, or the number of bytes seen once it grew past `maxBytes` (reading stops there). */
-async function readBounded(request: Request, maxBytes: number): Promise<Uint8Array | number> {
-  if (request.body === null) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return size;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
 /**
  * The JSON object a request carries, checked the way the controller checks it: size first (by
  * `Content-Length`, or by counting a chunked body), an empty body is `{}` whatever its type,
@@ -38,8 +20,8 @@ export async function readJsonObject(request: Request, maxBytes: number): Promis
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (declared > maxBytes) return { kind: "too-large", size: declared };
   const body = await readBounded(request, maxBytes);
-  if (typeof body === "number") return { kind: "too-large", size: body };
-  const text = Buffer.from(body).toString("utf8");
+  if (!body.ok) return { kind: "too-large", size: body.size };
+  const text = Buffer.from(body.bytes).toString("utf8");
   if (text.trim().length === 0) return { kind: "ok", value: {} };
   if (!isJsonType(request.headers.get("content-type"))) return { kind: "unsupported-media-type" };
   let parsed: unknown;

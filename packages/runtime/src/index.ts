@@ -10,6 +10,7 @@ export {
   TransportPool,
 } from "./transports.js";
 export { RequestNotSentError, requestNotSent } from "./grpc-transport.js";
+export { type BoundedRead, readBounded } from "./bounded-body.js";
 export { type Endpoint, endpointUrl, formatEndpoint, parseEndpoint } from "./endpoint.js";
 export {
   type ClientTlsOptions,
