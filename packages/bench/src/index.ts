@@ -26,6 +26,7 @@ export {
   measureHop,
   measureHopOrFail,
 } from "./hop-measurement.js";
+export { type HopVariant, type HopVariantsOptions, measureHopVariants } from "./hop-variants.js";
 export { formatHopTables } from "./hop-table.js";
 export { LatencySamples, mean, percentile } from "./latency-stats.js";
 export { benchLambda, benchRequest, benchResponse, runLambdaPath } from "./lambda-messages.js";

@@ -14,25 +14,19 @@ import {
   benchResponse,
   ChildProcesses,
   type CpuPlan,
-  echoServerScript,
   formatHopTables,
   guardChildren,
   grpcFrame,
   type Measurement,
-  measureHopOrFail,
+  type HopVariant,
+  measureHopVariants,
   pinProcess,
   planCpus,
-  processRssBytes,
   secondsFromEnv,
-  type StartedChild,
 } from "@soe/bench";
 import { summaryLine, yardstick } from "./report.js";
 
-interface Variant {
-  readonly name: string;
-  /** Entry script of the hop process; none for the client → echo baseline. */
-  readonly script?: URL;
-}
+type Variant = HopVariant;
 
 const hopScript = (name: string) => new URL(`hops/${name}.ts`, import.meta.url);
 // grpc-js right before runtime: the ratio the targets are stated in compares neighbours in time.
@@ -69,44 +63,18 @@ const hopCpu = plan.pinned ? plan.hopCpu : undefined;
 console.log(header(plan));
 const measurements: Measurement[] = [];
 try {
-  const echo = await children.start("echo-server", echoServerScript, [], { cpu: clientCpu });
-  const upstream = `127.0.0.1:${echo.port}`;
-  const run = (variant: string, concurrency: number, port: number) => ({
-    variant,
-    concurrency,
-    target: `127.0.0.1:${port}`,
-    requestFrame,
-    warmupSeconds,
-    measureSeconds,
-    echoPid: echo.pid,
-  });
-  for (const variant of variants) {
-    if (variant.script === undefined) {
-      for (const c of concurrencies) {
-        measurements.push(await measureHopOrFail(run(variant.name, c, echo.port)));
-      }
-      continue;
-    }
-    let hop: StartedChild;
-    try {
-      hop = await children.start(variant.name, variant.script, [upstream], { cpu: hopCpu });
-    } catch (error) {
-      for (const c of concurrencies) {
-        measurements.push({ variant: variant.name, concurrency: c, failure: String(error) });
-      }
-      continue;
-    }
-    const rssRestBytes = processRssBytes(hop.pid);
-    for (const c of concurrencies) {
-      measurements.push(
-        await measureHopOrFail({
-          ...run(variant.name, c, hop.port),
-          hop: { pid: hop.pid, rssRestBytes },
-        }),
-      );
-    }
-    await children.stop(hop.pid);
-  }
+  measurements.push(
+    ...(await measureHopVariants({
+      children,
+      variants,
+      concurrencies,
+      requestFrame,
+      warmupSeconds,
+      measureSeconds,
+      clientCpu,
+      hopCpu,
+    })),
+  );
 } finally {
   await children.stopAll();
 }

@@ -3,16 +3,14 @@ import {
   benchLambda,
   benchRequest,
   type ChildProcesses,
-  echoServerScript,
   fixed,
   formatHopTables,
   grpcFrame,
+  type HopVariant,
   type Measurement,
   measured,
-  measureHopOrFail,
-  processRssBytes,
+  measureHopVariants,
   signed,
-  type StartedChild,
   times,
 } from "@soe/bench";
 import { EdgeRouter, EdgeRouterConf_Action } from "@soe/proto";
@@ -29,95 +27,35 @@ export interface DataPathOptions {
   readonly measureSeconds: number;
 }
 
-interface Variant {
-  readonly name: string;
-  /** Entry script of the process under test; none for the client → echo server baseline. */
-  readonly script?: URL;
-  /** Its arguments; the echo server's end-point is appended for the pass-through hop. */
-  readonly args?: readonly string[];
-  /** A router: it gets the bench lambda's route (→ echo server) with Configure before any call. */
-  readonly router?: boolean;
-}
-
 /** What the router's CPU per call is compared with: the same hop without the routing. */
 export const yardstick = "pass-through";
 
 const routerScript = new URL("router-child.ts", import.meta.url);
-const variants: readonly Variant[] = [
+/** A router gets the bench lambda's route (→ echo server) with Configure before any call. */
+const router = (name: string, tableConf: string, optimizerConf: string): HopVariant => ({
+  name,
+  script: routerScript,
+  args: () => [tableConf, optimizerConf],
+  prepare: installRoute,
+});
+const variants: readonly HopVariant[] = [
   { name: "direct" },
   { name: yardstick, script: new URL("pass-through-hop.ts", import.meta.url) },
-  { name: "router/none", script: routerScript, args: ["type=random", "type=none"], router: true },
-  {
-    name: "router/trivial",
-    script: routerScript,
-    args: ["type=random", DEFAULT_OPTIMIZER_CONF],
-    router: true,
-  },
+  router("router/none", "type=random", "type=none"),
+  router("router/trivial", "type=random", DEFAULT_OPTIMIZER_CONF),
 ];
 // c=32 first, as in bench:hop: its warm-up lets V8 optimize the hop before c=1 is measured.
 const concurrencies = [32, 1] as const;
 
 export const dataPathVariants = variants.length * concurrencies.length;
 
-export async function measureDataPath(options: DataPathOptions): Promise<Measurement[]> {
-  const { children } = options;
-  const requestFrame = grpcFrame(benchRequest());
-  const measurements: Measurement[] = [];
-  const echo = await children.start("echo-server", echoServerScript, [], {
-    cpu: options.clientCpu,
+export function measureDataPath(options: DataPathOptions): Promise<Measurement[]> {
+  return measureHopVariants({
+    ...options,
+    variants,
+    concurrencies,
+    requestFrame: grpcFrame(benchRequest()),
   });
-  const upstream = `127.0.0.1:${echo.port}`;
-  const run = (variant: string, concurrency: number, port: number) => ({
-    variant,
-    concurrency,
-    target: `127.0.0.1:${port}`,
-    requestFrame,
-    warmupSeconds: options.warmupSeconds,
-    measureSeconds: options.measureSeconds,
-    echoPid: echo.pid,
-  });
-  const failAll = (variant: string, error: unknown) => {
-    for (const c of concurrencies) {
-      measurements.push({ variant, concurrency: c, failure: String(error) });
-    }
-  };
-  try {
-    for (const variant of variants) {
-      if (variant.script === undefined) {
-        for (const c of concurrencies) {
-          measurements.push(await measureHopOrFail(run(variant.name, c, echo.port)));
-        }
-        continue;
-      }
-      let hop: StartedChild;
-      try {
-        const args = variant.router ? (variant.args ?? []) : [upstream];
-        hop = await children.start(variant.name, variant.script, args, { cpu: options.hopCpu });
-      } catch (error) {
-        failAll(variant.name, error);
-        continue;
-      }
-      try {
-        const rssRestBytes = processRssBytes(hop.pid);
-        if (variant.router) await installRoute(`127.0.0.1:${hop.port}`, upstream);
-        for (const c of concurrencies) {
-          measurements.push(
-            await measureHopOrFail({
-              ...run(variant.name, c, hop.port),
-              hop: { pid: hop.pid, rssRestBytes },
-            }),
-          );
-        }
-      } catch (error) {
-        failAll(variant.name, error);
-      } finally {
-        await children.stop(hop.pid);
-      }
-    }
-  } finally {
-    await children.stop(echo.pid);
-  }
-  return measurements;
 }
 
 /** The bench lambda → the echo server, as the controller's flat installer writes it. */
@@ -157,7 +95,7 @@ function summaryLines(measurements: readonly Measurement[]): string[] {
   const at = (variant: string, c: number) =>
     measured(measurements.find((m) => m.variant === variant && m.concurrency === c));
   return variants
-    .filter((v) => v.router)
+    .filter((v) => v.prepare === installRoute)
     .map(({ name }) => {
       const parts = concurrencies
         .slice()
