@@ -19,7 +19,7 @@ import { lambdaService } from "./lambda-service.js";
 import { buildComputer, type ComputerProfile } from "./model/profiles.js";
 import type { SimulatedComputer } from "./model/simulated-computer.js";
 import { DEFAULT_COMPUTER_CONF, profileFromConf } from "./profile-conf.js";
-import { type Scheduler, SimulationRunner } from "./simulation-runner.js";
+import { type Scheduler, SimulationRunner, timerScheduler } from "./simulation-runner.js";
 import { UtilizationMonitor, type UtilizationSource } from "./utilization-monitor.js";
 import { utilizationService } from "./utilization-stream.js";
 
@@ -79,6 +79,7 @@ export async function createComputerServer(
 ): Promise<ComputerServer> {
   const logger = options.logger ?? createLogger({ name: "edgecomputer" });
   const clock = options.clock ?? (() => performance.now());
+  const schedule = options.schedule ?? timerScheduler;
   let profile = options.profile;
   if (profile === undefined) {
     const parsed = profileFromConf(options.conf ?? DEFAULT_COMPUTER_CONF);
@@ -86,10 +87,7 @@ export async function createComputerServer(
     profile = parsed.profile;
   }
   const model = buildComputer("computer", profile, clock());
-  const runner = new SimulationRunner(model, {
-    clock,
-    ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
-  });
+  const runner = new SimulationRunner(model, { clock, schedule });
   const functions =
     options.functionsDir === undefined
       ? undefined
@@ -97,6 +95,7 @@ export async function createComputerServer(
           workers: options.functionWorkers ?? 4,
           timeoutMs: options.functionTimeoutMs ?? 60_000,
           clock,
+          schedule,
         });
   const clash = functions?.names.find((name) => model.hasLambda(name));
   if (clash !== undefined) {
@@ -162,9 +161,16 @@ export async function createComputerServer(
     }
 
     // Reference §5.4: a sample every ~1 s; here from start-up (a §12.2 fix).
-    const sampler = setInterval(() => monitor.sample(), options.utilizationPeriodMs ?? 1_000);
-    sampler.unref();
-    closing.signal.addEventListener("abort", () => clearInterval(sampler));
+    const samplePeriodMs = options.utilizationPeriodMs ?? 1_000;
+    let cancelSample = (): void => {};
+    const sampleLater = (): void => {
+      cancelSample = schedule(samplePeriodMs, () => {
+        monitor.sample();
+        sampleLater();
+      });
+    };
+    sampleLater();
+    closing.signal.addEventListener("abort", () => cancelSample());
 
     const announcedEndpoint = advertised(lambdaServer.endpoint, options.advertise);
     model.name = `computer@${announcedEndpoint}`;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
@@ -6,7 +6,8 @@ import { EdgeServer } from "@soe/proto";
 import { createTransport, type EndpointTransport } from "@soe/runtime";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type ComputerServer, createComputerServer } from "../src/computer-server.js";
-import { quietLogger } from "./helpers.js";
+import { eventually, quietLogger } from "./helpers.js";
+import { ManualTime } from "./manual-time.js";
 
 /** Real modules, written to a temporary directory (no package.json: `.js` files are CommonJS). */
 const MODULES: Record<string, string> = {
@@ -20,13 +21,19 @@ const MODULES: Record<string, string> = {
   "spin.mjs": "export function main() { for (;;) {} }",
   "never.mjs": "export function main() { return new Promise(() => {}); }",
   "quit.mjs": 'import { exit } from "node:process"; export function main() { exit(3); }',
-  "nap.mjs": `export async function main({ ms }) {
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    return ms;
+  // Marks its start with a file, then returns once the test opens its gate (another file).
+  "gate.mjs": `import { existsSync, writeFileSync } from "node:fs";
+  import { join } from "node:path";
+  export async function main({ dir, id }) {
+    writeFileSync(join(dir, "started-" + id), "");
+    while (!existsSync(join(dir, "open-" + id))) await new Promise((r) => setTimeout(r, 5));
+    return id;
   }`,
   "README.md": "not a function",
 };
 
+// Run times and time limits follow a hand-moved clock; the functions themselves run for real.
+let time: ManualTime;
 let dir: string;
 let computer: ComputerServer;
 let transport: EndpointTransport;
@@ -36,6 +43,7 @@ const call = (name: string, input = "", extra: { dry?: boolean; hops?: number } 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "soe-functions-"));
   for (const [file, text] of Object.entries(MODULES)) writeFileSync(join(dir, file), text);
+  time = new ManualTime();
   computer = await createComputerServer({
     serverEndpoint: "127.0.0.1:0",
     conf: "type=none",
@@ -43,6 +51,8 @@ beforeAll(async () => {
     functionWorkers: 2,
     functionTimeoutMs: 500,
     utilizationPeriodMs: 100,
+    clock: time.clock,
+    schedule: time.schedule,
     logger: quietLogger(),
   });
   transport = createTransport(computer.serverEndpoint);
@@ -82,10 +92,17 @@ describe("--functions: JavaScript modules as lambdas", () => {
   });
 
   test("a function over its time limit fails, whether it spins or never settles", async () => {
-    const [spin, never] = await Promise.all([call("spin"), call("never")]);
-    for (const response of [spin, never]) {
+    const timers = time.pending;
+    const calls = Promise.all([call("spin"), call("never")]);
+    // each call on its worker arms its time limit
+    expect(await eventually(() => time.pending === timers + 2)).toBe(true);
+    const start = time.now;
+    time.advanceTo(start + 499);
+    expect(time.pending).toBe(timers + 2);
+    time.advanceTo(start + 500);
+    for (const response of await calls) {
       expect(response.retcode).toMatch(/^function '(spin|never)' failed: timed out after 500 ms$/);
-      expect(response.ptime).toBeGreaterThanOrEqual(500);
+      expect(response.ptime).toBe(500);
     }
     // the server is still responsive and the pool usable
     expect((await call("echo", "2")).output).toBe('{"echo":2}');
@@ -99,23 +116,41 @@ describe("--functions: JavaScript modules as lambdas", () => {
   });
 
   test("calls beyond --function-workers wait in FIFO order", async () => {
-    // both workers started first, so thread start-up does not blur the timings
-    await Promise.all([call("nap", '{"ms":1}'), call("nap", '{"ms":1}')]);
-    const responses = await Promise.all([1, 2, 3, 4].map(() => call("nap", '{"ms":300}')));
-    const ptimes = responses.map((r) => r.ptime);
-    expect(responses.every((r) => r.retcode === "OK")).toBe(true);
-    // two run at once; the next two wait for them (each nap lasts at least 300 ms)
-    expect(Math.max(ptimes[0] ?? 0, ptimes[1] ?? 0)).toBeLessThan(550);
-    expect(Math.min(ptimes[2] ?? 0, ptimes[3] ?? 0)).toBeGreaterThanOrEqual(590);
+    const started = (id: number) => existsSync(join(dir, `started-${id}`));
+    const open = (id: number) => writeFileSync(join(dir, `open-${id}`), "");
+    const gate = (id: number) => call("gate", JSON.stringify({ dir, id }));
+    const start = time.now;
+    const [one, two, three, four] = [1, 2, 3, 4].map(gate);
+    // two run at once; the next two wait for a worker, in the order they came
+    expect(await eventually(() => started(1) && started(2))).toBe(true);
+    expect([started(3), started(4)]).toEqual([false, false]);
+    time.advanceTo(start + 300);
+    open(1);
+    expect(await one).toMatchObject({ retcode: "OK", output: "1", ptime: 300 });
+    expect(await eventually(() => started(3))).toBe(true);
+    expect(started(4)).toBe(false);
+    open(2);
+    expect(await two).toMatchObject({ retcode: "OK", output: "2", ptime: 300 });
+    expect(await eventually(() => started(4))).toBe(true);
+    time.advanceTo(start + 400);
+    open(3);
+    open(4);
+    // ptime counts the 300 ms of waiting; run times are 300, 300, 100 and 100 ms
+    expect(await three).toMatchObject({ retcode: "OK", output: "3", ptime: 400 });
+    expect(await four).toMatchObject({ retcode: "OK", output: "4", ptime: 400 });
   });
 
   test("dry calls estimate from recent run times", async () => {
-    expect((await call("nap", '{"ms":1}', { dry: true })).ptime).toBeGreaterThan(100);
+    // the mean of the last run times of gate (300, 300, 100, 100), with every worker free
+    const dry = await call("gate", JSON.stringify({ dir, id: 5 }), { dry: true });
+    expect(dry).toMatchObject({ retcode: "OK", output: "", ptime: 200 });
+    expect(existsSync(join(dir, "started-5"))).toBe(false);
     const unused = await call("legacy", "{}", { dry: true });
-    expect(unused).toMatchObject({ retcode: "OK", output: "" });
+    expect(unused).toMatchObject({ retcode: "OK", output: "", ptime: 0 });
   });
 
   test("utilization is sampled for the js processor", async () => {
+    time.advanceTo(time.now + 100);
     expect(computer.monitor.latest?.has("js")).toBe(true);
   });
 

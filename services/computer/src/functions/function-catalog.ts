@@ -3,6 +3,7 @@ import { readdirSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BusyMeter } from "./busy-meter.js";
+import type { Scheduler } from "../simulation-runner.js";
 import { FunctionPool } from "./function-pool.js";
 
 /** The processor name JavaScript functions are announced and measured under. */
@@ -15,6 +16,8 @@ export interface FunctionCatalogOptions {
   readonly timeoutMs: number;
   /** Milliseconds. */
   readonly clock: () => number;
+  /** Timers of the time limits (default setTimeout). */
+  readonly schedule?: Scheduler;
 }
 
 export interface FunctionResult {

@@ -1,3 +1,4 @@
+import { type Scheduler, timerScheduler } from "../simulation-runner.js";
 import { type CallOutcome, FunctionWorker } from "./function-worker.js";
 
 export interface FunctionPoolOptions {
@@ -11,6 +12,8 @@ export interface FunctionPoolOptions {
   readonly timeoutMs: number;
   /** Milliseconds, for run times. */
   readonly clock: () => number;
+  /** Timers of the time limits (default setTimeout). */
+  readonly schedule?: Scheduler;
   /** Told when a call gets a worker and when it leaves it (utilization). */
   readonly meter?: { start(): void; finish(): void };
 }
@@ -48,6 +51,10 @@ export class FunctionPool {
     return this.#options.workers;
   }
 
+  get #schedule(): Scheduler {
+    return this.#options.schedule ?? timerScheduler;
+  }
+
   /** Calls running now. */
   get running(): number {
     return this.#running;
@@ -64,11 +71,10 @@ export class FunctionPool {
    */
   async verify(): Promise<void> {
     const worker = this.#spawn();
-    let timer: NodeJS.Timeout | undefined;
+    let cancel = (): void => {};
     const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`loading took more than ${this.#options.timeoutMs} ms`)),
-        this.#options.timeoutMs,
+      cancel = this.#schedule(this.#options.timeoutMs, () =>
+        reject(new Error(`loading took more than ${this.#options.timeoutMs} ms`)),
       );
     });
     try {
@@ -78,7 +84,7 @@ export class FunctionPool {
       this.#drop(worker);
       throw error;
     } finally {
-      clearTimeout(timer);
+      cancel();
     }
   }
 
@@ -115,16 +121,16 @@ export class FunctionPool {
     const { timeoutMs, clock } = this.#options;
     const started = clock();
     this.#options.meter?.start();
-    let timer: NodeJS.Timeout | undefined;
+    let cancel = (): void => {};
     const limit = new Promise<CallOutcome>((resolve) => {
-      timer = setTimeout(() => {
+      cancel = this.#schedule(timeoutMs, () => {
         // Terminating is the only way to stop code that never yields.
         this.#drop(worker);
         resolve({ ok: false, error: `timed out after ${timeoutMs} ms` });
-      }, timeoutMs);
+      });
     });
     const outcome = await Promise.race([worker.call(job.params), limit]);
-    clearTimeout(timer);
+    cancel();
     this.#options.meter?.finish();
     this.#running--;
     if (worker.alive && !this.#closed) this.#idle.push(worker);
