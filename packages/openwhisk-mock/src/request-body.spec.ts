@@ -67,3 +67,11 @@ describe("readJsonObject", () => {
     expect(await readJsonObject(request, 100)).toEqual({ kind: "too-large", size: 5000 });
   });
 });
+
+describe("readJsonObject on hostile bodies", () => {
+  it("refuses JSON nested deeper than OpenWhisk's parsers would take", async () => {
+    const text = `{"a":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+    const read = await readJsonObject(post(text, { "content-type": "application/json" }), 1e6);
+    expect(read).toEqual({ kind: "malformed", detail: "JSON nested deeper than 1000 levels" });
+  });
+});

@@ -120,3 +120,9 @@ export {
   timeoutParam,
 } from "./query-params.js";
 export { GUEST_KEY, WHISK_SYSTEM_KEY } from "./well-known-keys.js";
+export {
+  type JsonObjectBody,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  parseJsonObjectBody,
+} from "./json-object-body.js";

@@ -4,6 +4,7 @@
  */
 export const EdgeErrorText = {
   domainTimeout: "The edge domain did not answer in time.",
+  clientAborted: "The request was aborted by the client.",
   notImplemented:
     "This operation is not supported by the edge domain: wskproxy serves actions and activations.",
 } as const;

@@ -32,3 +32,12 @@ describe("readJsonParams", () => {
     }
   });
 });
+
+describe("readJsonParams on hostile bodies", () => {
+  it("refuses a 200 KB body nested 100,000 deep with 400 before any recursive work", () => {
+    const text = `{"a":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+    const read = readJsonParams(bytes(text), "application/json");
+    expect(read).toMatchObject({ ok: false, status: 400 });
+    expect(!read.ok && read.error).toMatch(/nested deeper than 1000 levels/);
+  });
+});

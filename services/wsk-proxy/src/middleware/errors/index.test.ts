@@ -5,7 +5,11 @@ import { requestId } from "../request-id/index.js";
 import { jsonErrors, notFound, onError, ProxyHttpError } from "./index.js";
 
 const logged: unknown[] = [];
-const logger = { error: (fields: unknown) => logged.push(fields) } as never;
+const debugged: unknown[] = [];
+const logger = {
+  error: (fields: unknown) => logged.push(fields),
+  debug: (fields: unknown) => debugged.push(fields),
+} as never;
 const app = new Hono<ProxyEnv>();
 app.onError(onError(logger));
 app.notFound(notFound);
@@ -16,6 +20,9 @@ app.get("/refused", () => {
 });
 app.get("/bug", () => {
   throw new TypeError("a bug of ours");
+});
+app.get("/hung-up", () => {
+  throw Object.assign(new Error("aborted"), { code: "ECONNRESET" });
 });
 app.get("/text", (c) => c.text("plain failure", 503));
 app.get("/bare", (c) => c.body(null, 404));
@@ -41,6 +48,14 @@ describe("error mapping", () => {
       body: { error: "There was an internal server error.", code: "t" },
     });
     expect(logged).toHaveLength(1);
+  });
+
+  it("notes a client that hung up at debug, not as an error", async () => {
+    logged.length = 0;
+    debugged.length = 0;
+    expect((await get("/hung-up")).status).toBe(400);
+    expect(logged).toHaveLength(0);
+    expect(debugged).toHaveLength(1);
   });
 
   it("rewrites non-JSON refusals to {error, code}, keeping their status", async () => {

@@ -28,12 +28,31 @@ export function errorResponse(c: Context<ProxyEnv>, status: ContentfulStatusCode
 export const notFound: NotFoundHandler<ProxyEnv> = (c) => errorResponse(c, 404, ErrorText.noRoute);
 
 /**
- * Anything thrown: a ProxyHttpError keeps its status, everything else is a bug of ours and
- * becomes OpenWhisk's 500 text (logged here, once, with the request it broke).
+ * Whether a failure is the client hanging up (its request aborted, its body cut short): expected
+ * traffic at an edge, not a fault of ours.
+ */
+export function isClientAbort(err: unknown, request: Request): boolean {
+  if (request.signal.aborted) return true;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return (
+    code === "ECONNRESET" ||
+    code === "ERR_STREAM_PREMATURE_CLOSE" ||
+    (err instanceof Error && err.name === "AbortError")
+  );
+}
+
+/**
+ * Anything thrown: a ProxyHttpError keeps its status, a client that went away is noted at debug
+ * (nobody reads the answer), everything else is a bug of ours and becomes OpenWhisk's 500 text
+ * (logged here, once, with the request it broke).
  */
 export function onError(logger: Logger | undefined): ErrorHandler<ProxyEnv> {
   return (err, c) => {
     if (err instanceof ProxyHttpError) return errorResponse(c, err.status, err.text);
+    if (isClientAbort(err, c.req.raw)) {
+      logger?.debug({ method: c.req.method, path: c.req.path }, "client went away");
+      return errorResponse(c, 400, EdgeErrorText.clientAborted);
+    }
     logger?.error({ err, method: c.req.method, path: c.req.path }, "request failed");
     return errorResponse(c, 500, ErrorText.internal);
   };
