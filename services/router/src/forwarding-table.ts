@@ -1,3 +1,4 @@
+import type { CallSample } from "./destination-load.js";
 import {
   InvalidDestination,
   InvalidWeight,
@@ -114,6 +115,11 @@ export class ForwardingTable {
     const entry = this.#entries.get(lambda);
     if (entry === undefined) throw new NoDestinations();
     return entry.policy.select(entry.destinations);
+  }
+
+  /** A successful call through the pair, for policies that learn from calls (O(1)). */
+  observed(lambda: string, destination: string, sample: CallSample): void {
+    this.#entries.get(lambda)?.policy.observed?.(destination, sample);
   }
 
   has(lambda: string, destination?: string): boolean {

@@ -7,6 +7,7 @@ type LambdaReply = MessageInitShape<typeof LambdaResponseSchema>;
 import { type Logger, requestNotSent, type TransportPool } from "@soe/runtime";
 import type { DestinationHealth } from "./destination-health.js";
 import type { DestinationLimiter } from "./destination-limiter.js";
+import type { CallTicket, DestinationLoad } from "./destination-load.js";
 import { NoDestinations } from "./forwarding-table-errors.js";
 import type { RetryBudget } from "./retry-budget.js";
 import type { RouterTables } from "./router-tables.js";
@@ -19,6 +20,8 @@ export interface LambdaForwarderOptions {
   readonly tables: RouterTables;
   readonly health: DestinationHealth;
   readonly limiter: DestinationLimiter;
+  /** Calls in flight per destination, which the policies read (O(1) per call). */
+  readonly load: DestinationLoad;
   readonly budget: RetryBudget;
   readonly transports: TransportPool;
   /** Deadline of every forwarded call, ms (`--timeout`); the caller's own deadline, if shorter, wins. */
@@ -44,7 +47,7 @@ export class LambdaForwarder {
   constructor(private readonly options: LambdaForwarderOptions) {}
 
   async run(request: LambdaRequest, context: HandlerContext): Promise<LambdaReply> {
-    const { tables, health, limiter, budget, logger } = this.options;
+    const { tables, health, limiter, load, budget, logger } = this.options;
     if (request.hops > MAX_HOPS) return { retcode: LOOP_DETECTED };
     if (this.options.fake) return this.#fake(request);
     budget.deposit();
@@ -72,6 +75,8 @@ export class LambdaForwarder {
       const started = performance.now();
       const remaining = deadline - started;
       let release: (() => void) | undefined;
+      // In flight from here (queued in the limiter included) to the end, whatever the outcome.
+      let ticket: CallTicket | undefined = load.start(destination);
       try {
         if (remaining <= 0) {
           throw new ConnectError("the operation timed out", Code.DeadlineExceeded);
@@ -88,12 +93,16 @@ export class LambdaForwarder {
           { timeoutMs: deadline - performance.now(), signal: context.signal },
         );
         health.succeeded(destination);
+        const sample = load.finish(ticket);
+        ticket = undefined;
         if (response.retcode === "OK") {
+          // The latency includes the wait for a limiter slot: the policy chose that wait too.
           tables.succeeded(
             request.name,
             destination,
             request.forward,
             (performance.now() - started) / 1000,
+            sample.alone,
           );
         }
         if (response.responder === "") response.responder = destination;
@@ -113,6 +122,7 @@ export class LambdaForwarder {
           failure.code,
         );
       } finally {
+        if (ticket !== undefined) load.finish(ticket);
         release?.();
       }
     }

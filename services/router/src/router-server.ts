@@ -22,6 +22,7 @@ import { DestinationHealth } from "./destination-health.js";
 import { DestinationLimiter } from "./destination-limiter.js";
 import { LambdaForwarder } from "./lambda-forwarder.js";
 import { makeLocalOptimizer } from "./optimizers/optimizer-factory.js";
+import { DestinationLoad } from "./destination-load.js";
 import { makeForwardingTable } from "./policies/policy-factory.js";
 import { RetryBudget } from "./retry-budget.js";
 import { RouterTables } from "./router-tables.js";
@@ -62,7 +63,8 @@ export interface RouterServer {
 
 /** Reference §3.7 defaults, except max-pending-clients (2 there, for its thread-per-call pool). */
 export const DEFAULT_ROUTER_CONF = "max-pending-clients=100,min-forward-time=0,max-forward-time=0";
-export const DEFAULT_TABLE_CONF = "type=random";
+/** Ours: the reference's default is `type=random` (README "Policies under load"). */
+export const DEFAULT_TABLE_CONF = "type=least-latency-rif";
 export const DEFAULT_OPTIMIZER_CONF = "type=trivial,period=10,stat=mean";
 
 /**
@@ -78,8 +80,10 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
   const tableConf = parseConf(options.tableConf ?? DEFAULT_TABLE_CONF, logger);
   const optimizerConf = parseConf(options.optimizerConf ?? DEFAULT_OPTIMIZER_CONF, logger);
 
+  // One count of calls in flight per destination, shared by both tables' policies.
+  const load = new DestinationLoad(clock);
   const tables = new RouterTables({
-    makeTable: () => makeForwardingTable(tableConf, { clock, rng }),
+    makeTable: () => makeForwardingTable(tableConf, { clock, rng, load }),
     makeOptimizer: (table) => makeLocalOptimizer(optimizerConf, table, clock),
   });
   const health = new DestinationHealth(clock, { initialMs: 500, maxMs: 30_000, rng });
@@ -129,6 +133,7 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
   const forwarder = new LambdaForwarder({
     tables,
     health,
+    load,
     limiter: new DestinationLimiter(
       routerConf.has("max-pending-clients") ? routerConf.getUint("max-pending-clients") : 100,
     ),

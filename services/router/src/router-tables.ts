@@ -96,9 +96,21 @@ export class RouterTables {
     return this.#tables[this.tableFor(forward)].select(lambda);
   }
 
-  /** A successful call through `destination`, fed to the optimizer of the table that chose it. */
-  succeeded(lambda: string, destination: string, forward: boolean, seconds: number): boolean {
-    return this.#optimizers[this.tableFor(forward)].observe(lambda, destination, seconds);
+  /**
+   * A successful call through `destination`, `seconds` long, told to the policy then the
+   * optimizer of the table that chose it. `alone` (default: `seconds`, a call that ran alone) is
+   * its processor-sharing service time (`CallSample`).
+   */
+  succeeded(
+    lambda: string,
+    destination: string,
+    forward: boolean,
+    seconds: number,
+    alone = seconds,
+  ): boolean {
+    const id = this.tableFor(forward);
+    this.#tables[id].observed(lambda, destination, { seconds, alone });
+    return this.#optimizers[id].observe(lambda, destination, seconds);
   }
 
   /** Drops a failed destination of a lambda from both tables (reference §3.3 step 6). */

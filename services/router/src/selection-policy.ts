@@ -1,3 +1,5 @@
+import type { CallSample } from "./destination-load.js";
+
 /** One destination of a lambda, as a forwarding table holds it (reference §3.1). */
 export interface Destination {
   readonly destination: string;
@@ -28,6 +30,12 @@ export interface SelectionPolicy {
     source: WeightSource,
     destinations: readonly Destination[],
   ): void;
+  /**
+   * A successful call to `destination`, told before the optimizer turns it into a weight (so a
+   * policy sees the sample behind the weight change that may follow). Optional: the reference's
+   * policies learned from weights only.
+   */
+  observed?(destination: string, sample: CallSample): void;
   /** Picks one of `destinations` (never empty) and records the choice if the policy needs to. */
   select(destinations: readonly Destination[]): string;
 }

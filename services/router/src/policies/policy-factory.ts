@@ -1,13 +1,16 @@
 import type { Conf } from "@soe/runtime";
+import { type InFlightView, NO_LOAD } from "../destination-load.js";
 import { ForwardingTable } from "../forwarding-table.js";
 import type { Rng } from "../seeded-random.js";
 import type { SelectionPolicyFactory } from "../selection-policy.js";
 import { LeastImpedancePolicy } from "./least-impedance-policy.js";
+import { LeastLatencyRifPolicy } from "./least-latency-rif-policy.js";
 import { ProportionalFairnessPolicy } from "./proportional-fairness-policy.js";
 import { RoundRobinPolicy } from "./round-robin-policy.js";
 import { WeightedRandomPolicy } from "./weighted-random-policy.js";
 
 export const TABLE_TYPES = [
+  "least-latency-rif",
   "random",
   "least-impedance",
   "round-robin",
@@ -19,6 +22,8 @@ export interface PolicyDeps {
   /** Milliseconds, monotonic (e.g. `performance.now`). */
   readonly clock: () => number;
   readonly rng: Rng;
+  /** The router's calls in flight per destination (default: none, as in a table nothing uses). */
+  readonly load?: InFlightView;
 }
 
 export class InvalidTableType extends Error {
@@ -29,16 +34,30 @@ export class InvalidTableType extends Error {
 }
 
 /**
- * The policy named by `--table-conf` (reference §3.7: `type=random` by default). Extra keys are
- * accepted for every type (the reference's tests pass alpha/beta to `random`); `alpha` and `beta`
- * are required for proportional-fairness. least-impedance reads the optional `probe-period` and
- * `stale-period` (seconds) of our probing fix.
+ * The policy named by `--table-conf` (reference §3.7 defaults to `type=random`; our default is
+ * `least-latency-rif`). Extra keys are accepted for every type (the reference's tests pass
+ * alpha/beta to `random`); `alpha` and `beta` are required for proportional-fairness.
+ * least-impedance reads the optional `probe-period` and `stale-period` (seconds) of our probing
+ * fix; least-latency-rif the optional `choices`, `smoothing` and `stale-period` (seconds).
  */
 export function makePolicyFactory(conf: Conf, deps: PolicyDeps): SelectionPolicyFactory {
   const type = conf.getString("type");
+  const load = deps.load ?? NO_LOAD;
   switch (type) {
+    case "least-latency-rif": {
+      const options = {
+        ...(conf.has("choices") ? { choices: conf.getUint("choices") } : {}),
+        ...(conf.has("smoothing") ? { smoothing: conf.getDouble("smoothing") } : {}),
+        ...(conf.has("stale-period")
+          ? { stalePeriodMs: conf.getDouble("stale-period") * 1000 }
+          : {}),
+      };
+      // Fails fast on a bad value, at start-up rather than on the first lambda.
+      new LeastLatencyRifPolicy(load, deps.rng, deps.clock, options);
+      return () => new LeastLatencyRifPolicy(load, deps.rng, deps.clock, options);
+    }
     case "random":
-      return () => new WeightedRandomPolicy(deps.rng);
+      return () => new WeightedRandomPolicy(deps.rng, load);
     case "least-impedance": {
       const probePeriodMs = conf.has("probe-period")
         ? conf.getDouble("probe-period") * 1000
@@ -47,17 +66,21 @@ export function makePolicyFactory(conf: Conf, deps: PolicyDeps): SelectionPolicy
         ? conf.getDouble("stale-period") * 1000
         : undefined;
       return () =>
-        new LeastImpedancePolicy(deps.clock, {
-          ...(probePeriodMs === undefined ? {} : { probePeriodMs }),
-          ...(stalePeriodMs === undefined ? {} : { stalePeriodMs }),
-        });
+        new LeastImpedancePolicy(
+          deps.clock,
+          {
+            ...(probePeriodMs === undefined ? {} : { probePeriodMs }),
+            ...(stalePeriodMs === undefined ? {} : { stalePeriodMs }),
+          },
+          load,
+        );
     }
     case "round-robin":
-      return () => new RoundRobinPolicy(deps.clock);
+      return () => new RoundRobinPolicy(deps.clock, load);
     case "proportional-fairness": {
       const alpha = conf.getDouble("alpha");
       const beta = conf.getDouble("beta");
-      return () => new ProportionalFairnessPolicy(alpha, beta, deps.clock);
+      return () => new ProportionalFairnessPolicy(alpha, beta, deps.clock, load);
     }
     default:
       throw new InvalidTableType(type);
