@@ -111,7 +111,7 @@ describe("the edge domain failing, as OpenWhisk clients see it", () => {
 
   it("lists nothing but still invokes while the controller is down (503 on listings)", async () => {
     const domain = await domainWith({ proxy: { listingCacheMs: 0 } });
-    domain.controller.failing = true;
+    await domain.controller.close();
     const list = await getJson(`${domain.proxy.url}/api/v1/namespaces/_/actions`);
     expect(list.status).toBe(503);
     expect(

@@ -1,10 +1,11 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { createClient } from "@connectrpc/connect";
 import { GUEST_KEY } from "@soe/openwhisk";
 import { type RunningOpenWhiskMock, startOpenWhiskMock } from "@soe/openwhisk-mock";
-import { EdgeRouter, EdgeRouterConf_Action } from "@soe/proto";
+import { createControllerServer } from "@soe/controller";
+import { EdgeRouter, EdgeRouterConf_Action, soev1 } from "@soe/proto";
 import { createRouterServer, type RouterServer } from "@soe/router";
 import { createLogger, createTransport } from "@soe/runtime";
-import { eventually } from "@soe/testing";
 import { createWskComputerServer, type WskComputerServer } from "@soe/wsk-computer";
 import openwhisk from "openwhisk";
 import {
@@ -12,7 +13,6 @@ import {
   type ProxyServer,
   type ProxyServerOptions,
 } from "../../src/proxy-server.js";
-import { type FakeController, startFakeController } from "./fake-controller.js";
 
 export { GUEST_KEY };
 export const quietLogger = createLogger({ name: "test", level: "silent" });
@@ -22,12 +22,50 @@ export const SAMPLE_ACTIONS = ["copy", "echo", "fail", "crash", "sleep"] as cons
 export const PACKAGED = { packageName: "demo", name: "hello" } as const;
 const HELLO = `function main(params) { return { greeting: "Hello " + (params.name || "stranger") }; }`;
 
-/** The proxy → real router → two real wsk-computers → two openwhisk-mocks. */
+/** The domain's controller: the real one, which the wsk-computers announce their actions to. */
+export interface DomainController {
+  readonly endpoint: string;
+  /** Lambda name → end-points of the computers offering it, from the controller's read API. */
+  lambdas(): Promise<Map<string, string[]>>;
+  /** Stops it (once; later calls wait for the same close). */
+  close(): Promise<void>;
+}
+
+/**
+ * A controller on port 0 keeping announcements until removed (the wsk-computers here announce
+ * once). No router is announced to it: tests configure the router themselves.
+ */
+async function startController(): Promise<DomainController> {
+  const server = await createControllerServer({
+    serverEndpoint: "127.0.0.1:0",
+    leaseTtlMs: 0,
+    logger: quietLogger,
+  });
+  const transport = createTransport(server.endpoint);
+  const query = createClient(soev1.ControllerQueryService, transport);
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint: server.endpoint,
+    async lambdas() {
+      const { lambdas } = await query.listLambdas({});
+      return new Map(lambdas.map((l) => [l.name, [...l.computers].sort()]));
+    },
+    close() {
+      closed ??= (async () => {
+        transport.close();
+        await server.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+/** The proxy → real router → two real wsk-computers (announced to a real controller) → two openwhisk-mocks. */
 export interface TestDomain {
   readonly mocks: readonly RunningOpenWhiskMock[];
   readonly computers: readonly WskComputerServer[];
   readonly router: RouterServer;
-  readonly controller: FakeController;
+  readonly controller: DomainController;
   readonly proxy: ProxyServer;
   /** Lambda names routed to both computers. */
   readonly lambdas: readonly string[];
@@ -81,7 +119,7 @@ export async function startDomain(options: DomainOptions = {}): Promise<TestDoma
     for (const closer of closers.splice(0).reverse()) await closer();
   };
   try {
-    const controller = await startFakeController();
+    const controller = await startController();
     closers.push(() => controller.close());
     const mocks: RunningOpenWhiskMock[] = [];
     const computers: WskComputerServer[] = [];
@@ -121,7 +159,13 @@ export async function startDomain(options: DomainOptions = {}): Promise<TestDoma
     for (const lambda of lambdas)
       await installRoutes(router.configurationEndpoint, lambda, endpoints);
     // Both computers have listed their OpenWhisk and announced every action.
-    await eventually(() => lambdas.every((l) => controller.lambdas().get(l)?.length === 2), 10_000);
+    const allAnnounced = async () => {
+      const announced = await controller.lambdas();
+      return lambdas.every((l) => announced.get(l)?.length === 2);
+    };
+    for (const until = Date.now() + 10_000; !(await allAnnounced()); await sleep(20)) {
+      if (Date.now() > until) throw new Error("the wsk-computers' actions were not announced");
+    }
     const proxy = await createProxyServer({
       serverEndpoint: router.serverEndpoint,
       controllerEndpoint: controller.endpoint,
