@@ -3,41 +3,52 @@ import type { Client } from "@connectrpc/connect";
 import { GUEST_KEY, KeyRing } from "@soe/openwhisk";
 import { type EdgeServer, type LambdaRequest, LambdaResponseSchema } from "@soe/proto";
 import { createLogger } from "@soe/runtime";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ActionLister } from "./action-lister.js";
 import { MemoryActivationStore } from "./activation-store.js";
 import { DomainInvoker } from "./domain-invoker.js";
 import { createProxyApp } from "./proxy-app.js";
 
-// The app alone, over a router that echoes its input: routing, validation and shapes.
-const seen: LambdaRequest[] = [];
-const client = {
-  async runLambda(request: LambdaRequest) {
-    seen.push(request);
-    const output = request.input === '{"array":true}' ? "[1,2]" : request.input;
-    return create(LambdaResponseSchema, { retcode: "OK", output, hops: 3 });
-  },
-} as unknown as Client<typeof EdgeServer>;
-const logger = createLogger({ name: "test", level: "silent" });
-const store = new MemoryActivationStore();
-const lister = new ActionLister({
-  source: async () => ["/guest/copy", "/guest/demo/hello", "/other/x"],
-});
-const app = createProxyApp({
-  keys: new KeyRing(new Map([["guest", [GUEST_KEY]]])),
-  invoker: new DomainInvoker({
-    client,
-    store,
+// The app alone, over a router that echoes its input: routing, validation and shapes. Each test
+// gets its own app, router and store, so no call of one test can show up in another's record.
+function echoDomain() {
+  const seen: LambdaRequest[] = [];
+  const client = {
+    async runLambda(request: LambdaRequest) {
+      seen.push(request);
+      const output = request.input === '{"array":true}' ? "[1,2]" : request.input;
+      return create(LambdaResponseSchema, { retcode: "OK", output, hops: 3 });
+    },
+  } as unknown as Client<typeof EdgeServer>;
+  const logger = createLogger({ name: "test", level: "silent" });
+  const store = new MemoryActivationStore();
+  const lister = new ActionLister({
+    source: async () => ["/guest/copy", "/guest/demo/hello", "/other/x"],
+  });
+  const app = createProxyApp({
+    keys: new KeyRing(new Map([["guest", [GUEST_KEY]]])),
+    invoker: new DomainInvoker({
+      client,
+      store,
+      lister,
+      callTimeoutMs: 1000,
+      maxInFlight: 10,
+      logger,
+    }),
     lister,
-    callTimeoutMs: 1000,
-    maxInFlight: 10,
+    store,
+    maxWaitMs: 60_000,
+    maxBodyBytes: 1024,
     logger,
-  }),
-  lister,
-  store,
-  maxWaitMs: 60_000,
-  maxBodyBytes: 1024,
-  logger,
+  });
+  return { app, seen };
+}
+
+let app: ReturnType<typeof echoDomain>["app"];
+/** The requests the router got in this test. */
+let seen: LambdaRequest[];
+beforeEach(() => {
+  ({ app, seen } = echoDomain());
 });
 const auth = { authorization: `Basic ${Buffer.from(GUEST_KEY).toString("base64")}` };
 
@@ -63,7 +74,6 @@ describe("invoke route", () => {
   });
 
   it("sends the fully-qualified name and the parameters to the domain", async () => {
-    seen.length = 0;
     const res = await call(
       "POST",
       "/api/v1/namespaces/guest/actions/demo/hello?blocking=true&result=true",
@@ -119,7 +129,6 @@ describe("invoke route", () => {
   });
 
   it("answers 404 at once for a non-blocking call to an action the domain does not offer", async () => {
-    seen.length = 0;
     expect((await call("POST", "/api/v1/namespaces/_/actions/nope")).status).toBe(404);
     expect(seen).toEqual([]);
   });
