@@ -1,113 +1,145 @@
 import { ConnectError, createClient } from "@connectrpc/connect";
-import { LatencySamples, mean, percentile } from "@soe/bench";
 import { EdgeServer } from "@soe/proto";
-import { mulberry32 } from "@soe/router";
-import { createTransport } from "@soe/runtime";
+import { createTransport, type EndpointTransport } from "@soe/runtime";
+import type { Arrival } from "./routing-arrivals.js";
 
 export interface PoissonLoadOptions {
-  /** The router's lambda end-point. */
-  readonly endpoint: string;
+  /** The calls, drawn beforehand (`poissonArrivals`): the same for every policy. */
+  readonly arrivals: readonly Arrival[];
+  /** Where client `i` sends its calls (a router, or a computer directly). */
+  readonly endpointOf: (client: number) => string;
   readonly lambda: string;
-  /** Mean arrivals per second. */
-  readonly rate: number;
-  /** Seeds the inter-arrival times: every policy gets the same arrival sequence. */
-  readonly seed: number;
-  readonly warmupMs: number;
-  readonly measureMs: number;
-  /** How long to wait, after the window, for the calls that arrived in it. */
-  readonly drainMs: number;
+  /** Calls one client has in flight at most; later arrivals of that client wait for a slot. */
+  readonly maxInFlightPerClient: number;
   /** Deadline of each call. */
   readonly callTimeoutMs: number;
+  /** How long to wait, after the last arrival, for the calls still in flight. */
+  readonly drainMs: number;
+  /** Things to do at given instants of the run (ms from its start), e.g. a step in the load. */
+  readonly events?: readonly { readonly atMs: number; readonly run: () => void }[];
+}
+
+/** One call of the run, in arrival order. */
+export interface CallRecord {
+  readonly atMs: number;
+  readonly client: number;
+  /** From the scheduled arrival to the answer, ms; NaN when it failed or was never answered. */
+  latencyMs: number;
+  /** The destination that answered (the router fills `responder`); "" if none. */
+  responder: string;
+  /** Why it failed, if it did. */
+  error: string | undefined;
+  /** Whether it waited for a free slot of its client before being sent. */
+  waited: boolean;
 }
 
 export interface PoissonLoadResult {
-  /** Calls that arrived in the window (answered, failed or still unanswered). */
-  readonly arrivals: number;
-  /** Arrivals per second over the window, as drawn. */
-  readonly offeredRate: number;
-  /** Window arrivals answered OK. */
-  readonly answered: number;
-  readonly meanMs: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly maxMs: number;
-  /** Window arrivals answered OK, by responder (the destination the router chose). */
-  readonly byResponder: Readonly<Record<string, number>>;
-  /** Failed calls over warm-up and window, unanswered window calls included. */
-  readonly errors: number;
-  readonly firstError: string | undefined;
+  readonly calls: readonly CallRecord[];
+  /** Calls still unanswered `drainMs` after the last arrival (they count as failed). */
+  readonly unanswered: number;
 }
 
 /**
- * An open-loop client: calls arrive as a Poisson process (exponential inter-arrival times from
- * a seeded generator) whatever the answers do, as independent users would. Latency counts from
- * each call's scheduled arrival, so a late timer or a busy client adds to it instead of hiding
- * it (no coordinated omission). Calls arriving in the window are measured to their end.
+ * An open-loop load from independent clients, each with its own connection: calls are sent at
+ * their arrival instants whatever the answers do, as independent users would. Latency counts
+ * from each call's scheduled arrival, so a late timer, a busy client or a call waiting for its
+ * client's in-flight cap adds to it instead of hiding it (no coordinated omission). A client's
+ * cap stands for a real client's connection limit; the calls that had to wait are counted.
  */
 export async function runPoissonLoad(options: PoissonLoadOptions): Promise<PoissonLoadResult> {
-  const transport = createTransport(options.endpoint);
-  const client = createClient(EdgeServer, transport);
-  const rng = mulberry32(options.seed);
-  const latencies = new LatencySamples();
-  const byResponder: Record<string, number> = {};
-  let errors = 0;
-  let firstError: string | undefined;
-  let arrivals = 0;
+  const { arrivals, maxInFlightPerClient } = options;
+  const transports = new Map<number, EndpointTransport>();
+  const clients = new Map<number, ReturnType<typeof createClient<typeof EdgeServer>>>();
+  const clientOf = (i: number) => {
+    let client = clients.get(i);
+    if (client === undefined) {
+      const transport = createTransport(options.endpointOf(i));
+      transports.set(i, transport);
+      client = createClient(EdgeServer, transport);
+      clients.set(i, client);
+    }
+    return client;
+  };
+  // Connections are opened before the first arrival: a handshake is not part of a call.
+  for (const { client } of arrivals) clientOf(client);
+
+  const calls: CallRecord[] = arrivals.map(({ atMs, client }) => ({
+    atMs,
+    client,
+    latencyMs: Number.NaN,
+    responder: "",
+    error: undefined,
+    waited: false,
+  }));
+  const inFlight = new Map<number, number>();
+  const waiting = new Map<number, number[]>();
   let pending = 0;
+  let closed = false;
   let allArrived = false;
   let settle: () => void = () => {};
   const drained = new Promise<void>((resolve) => {
     settle = resolve;
   });
+  let start = 0;
 
-  let closed = false;
-  const fail = (why: string) => {
-    if (closed) return;
-    errors++;
-    firstError ??= why;
-  };
-  const call = (arrivedAt: number, measured: boolean) => {
-    if (measured) {
-      arrivals++;
-      pending++;
-    }
-    client
+  const send = (index: number) => {
+    const record = calls[index] as CallRecord;
+    inFlight.set(record.client, (inFlight.get(record.client) ?? 0) + 1);
+    clientOf(record.client)
       .runLambda({ name: options.lambda, input: "x" }, { timeoutMs: options.callTimeoutMs })
       .then(
         (response) => {
+          if (closed) return;
           if (response.retcode !== "OK") {
-            fail(`retcode: ${response.retcode}`);
-          } else if (measured && !closed) {
-            latencies.add(performance.now() - arrivedAt);
-            byResponder[response.responder] = (byResponder[response.responder] ?? 0) + 1;
+            record.error = `retcode: ${response.retcode}`;
+            return;
           }
+          record.latencyMs = performance.now() - (start + record.atMs);
+          record.responder = response.responder;
         },
-        (error: unknown) => fail(ConnectError.from(error).message),
+        (error: unknown) => {
+          if (!closed) record.error = ConnectError.from(error).message;
+        },
       )
       .finally(() => {
-        if (!measured) return;
+        inFlight.set(record.client, (inFlight.get(record.client) ?? 1) - 1);
+        const next = closed ? undefined : waiting.get(record.client)?.shift();
+        if (next !== undefined) send(next);
         pending--;
         if (allArrived && pending === 0) settle();
       });
   };
+  const arrive = (index: number) => {
+    pending++;
+    const client = (calls[index] as CallRecord).client;
+    if ((inFlight.get(client) ?? 0) < maxInFlightPerClient) {
+      send(index);
+      return;
+    }
+    (calls[index] as CallRecord).waited = true;
+    let queue = waiting.get(client);
+    if (queue === undefined) {
+      queue = [];
+      waiting.set(client, queue);
+    }
+    queue.push(index);
+  };
 
-  const start = performance.now();
-  const windowStart = start + options.warmupMs;
-  const windowEnd = windowStart + options.measureMs;
-  let next = start;
+  start = performance.now();
+  const timers = (options.events ?? []).map(({ atMs, run }) => setTimeout(run, atMs));
+  let next = 0;
   await new Promise<void>((resolve) => {
     const tick = () => {
-      const now = performance.now();
-      // Every arrival that is due fires now: a timer late by 2 ms still sends the burst.
-      while (next <= now && next < windowEnd) {
-        call(next, next >= windowStart);
-        next += (-Math.log(1 - rng()) / options.rate) * 1000;
-      }
-      if (next >= windowEnd) {
+      const now = performance.now() - start;
+      // Every arrival that is due goes now: a timer late by 2 ms still sends the burst.
+      for (; next < arrivals.length && (arrivals[next] as Arrival).atMs <= now; next++)
+        arrive(next);
+      const upcoming = arrivals[next];
+      if (upcoming === undefined) {
         resolve();
         return;
       }
-      setTimeout(tick, Math.max(0, next - performance.now()));
+      setTimeout(tick, Math.max(0, upcoming.atMs - (performance.now() - start)));
     };
     tick();
   });
@@ -116,26 +148,15 @@ export async function runPoissonLoad(options: PoissonLoadOptions): Promise<Poiss
   const timer = setTimeout(settle, options.drainMs);
   await drained;
   clearTimeout(timer);
+  for (const t of timers) clearTimeout(t);
   const unanswered = pending;
-  if (unanswered > 0) {
-    errors += unanswered;
-    firstError ??= `${unanswered} calls unanswered ${options.drainMs} ms after the window`;
+  for (const record of calls) {
+    if (Number.isNaN(record.latencyMs) && record.error === undefined) {
+      record.error = `unanswered ${options.drainMs} ms after the last arrival`;
+    }
   }
-  // Whatever still ends now (closing the transport cancels it) is not counted twice.
+  // Whatever still ends now (closing the transports cancels it) is not recorded.
   closed = true;
-  transport.close();
-
-  const sorted = latencies.sorted();
-  return {
-    arrivals,
-    offeredRate: arrivals / (options.measureMs / 1000),
-    answered: latencies.count,
-    meanMs: mean(sorted),
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
-    maxMs: sorted.length === 0 ? Number.NaN : (sorted[sorted.length - 1] as number),
-    byResponder,
-    errors,
-    firstError,
-  };
+  for (const transport of transports.values()) transport.close();
+  return { calls, unanswered };
 }

@@ -1,224 +1,146 @@
 /**
- * `pnpm bench:routing`: how well each routing policy spreads load over unequal computers.
- * Two simulated edge computers (the built `edgecomputer`, a JSON profile each), one `speedup`
- * times faster than the other, serve the same lambda; one `edgerouter` per policy routes to
- * both. An open-loop Poisson client (seeded: every policy gets the same arrivals) offers
- * `load` × the computers' total capacity, computed from the model (workers / service time),
- * through one router at a time: a warm-up (the learning policies learn), then a measured window.
- * Policies: random, least-impedance, round-robin (async optimizer), proportional-fairness
- * (asyncPF), and the oracle: random with static weights 1/capacity (a split proportional to
- * capacity) and no optimizer. Prints mean/p50/p99 latency, the share and utilisation (ρ) of each
- * computer, ratios to the oracle, and every process's RSS at rest and after the load; writes the
- * results as JSON to BENCH_JSON, else to a temporary file whose path it prints. Asserts nothing
- * on time; exits non-zero if a policy failed or a call errored.
+ * `pnpm bench:routing`: how well each routing policy spreads load over computers that slow down
+ * as they fill (issue 9). Every computer is the built `edgecomputer` with one single-core
+ * processor and many workers, so calls share the core (reference §5.1 processor sharing) and a
+ * lambda of fixed cost; the bench measures each computer alone and saturated first, and refuses
+ * to report unless its calls slow down with concurrency. Cases: (1) two computers, 20 and 80 ms,
+ * at 50/70/90 % of their joint measured capacity; (2) three, 10/20/80 ms, 70 %; (3) the fast one
+ * slows 4× halfway through, and the time until each policy's split is back near the new best;
+ * (4) two routers sharing two computers. In each stage every policy — every `--table-conf type=`
+ * of the router, with the router's default optimizer, plus the best static split (square-root
+ * rule on the measured capacities, fixed weights, no optimizer) — gets its own copy of the
+ * computers and router(s), and all run side by side on the same seeded open-loop Poisson
+ * arrivals from 64 client streams. Prints, per stage and policy, mean/p50/p99, the split,
+ * the ratios to the best static split, failures, and each process's RSS at rest and after;
+ * writes everything as JSON to BENCH_JSON, else to a temporary file whose path it prints.
+ * Asserts nothing on time; exits non-zero if a computer is not processor sharing, a policy
+ * failed or a call failed.
  *
- * Environment: BENCH_SECONDS (measured window per policy, default 10), BENCH_WARMUP_SECONDS
- * (default 3), BENCH_SERVICE_MS (fast computer's service time, default 4), BENCH_SPEEDUP
- * (default 4), BENCH_WORKERS (per computer, default 1), BENCH_LOAD (fraction of the total
- * capacity, default 0.7), BENCH_SEED (default 1), BENCH_JSON. Needs `pnpm build`
- * (SOE_E2E_FROM=source runs the services from their sources instead).
+ * Environment: BENCH_CASES (default 1,2,3,4), BENCH_LOADS (case 1, percent, default 50,70,90),
+ * BENCH_POLICIES (table types and/or "default"; the baseline always runs), BENCH_SECONDS
+ * (measured window per stage, default 25), BENCH_WARMUP_SECONDS (default 10: one period of the
+ * default trivial optimizer), BENCH_DRAIN_SECONDS (default 20), BENCH_SEED (default 1),
+ * BENCH_CLIENTS (default 64), BENCH_MAX_IN_FLIGHT (per client, default 64), BENCH_STEP_FAST_MS
+ * (case 3's fast computer, default 5; the other is 4× that), BENCH_SPLIT_WINDOW_MS (default
+ * 1000), BENCH_RECOVERY_TOLERANCE (share points, default 0.1), BENCH_RECOVERY_HOLD_MS (default
+ * 1000), BENCH_JSON. Needs `pnpm build` (SOE_E2E_FROM=source runs the services from their
+ * sources instead; the list of table types is always read from the router's sources).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { ChildProcesses, countFromEnv, fixed, secondsFromEnv } from "@soe/bench";
+import { ChildProcesses } from "@soe/bench";
+import { DEFAULT_OPTIMIZER_CONF, DEFAULT_TABLE_CONF, TABLE_TYPES } from "@soe/router";
 import { type Domain, runFromEnv } from "../src/index.js";
 import { guardBench } from "./bench-guard.js";
-import { runPoissonLoad } from "./poisson-load.js";
-import { MemoryWatch } from "./process-memory.js";
-import {
-  installRoutes,
-  launchRoutingDomain,
-  type PolicyUnderTest,
-  routerName,
-} from "./routing-domain.js";
-import { computerShares, formatRoutingTable, type PolicyRun } from "./routing-report.js";
-import { computerModel, mD1MeanMs, ROUTED_LAMBDA } from "./simulated-computers.js";
+import { WORKERS } from "./processor-sharing-computers.js";
+import { routingStages } from "./routing-cases.js";
+import { routingSettingsFromEnv } from "./routing-env.js";
+import { routingPolicies } from "./routing-policies.js";
+import { formatComputers, formatStageTable, formatSummary } from "./routing-report.js";
+import { runStage, type StageResult } from "./routing-stage.js";
 
-const warmupSeconds = secondsFromEnv("BENCH_WARMUP_SECONDS", 3);
-const measureSeconds = secondsFromEnv("BENCH_SECONDS", 10);
-const serviceMs = secondsFromEnv("BENCH_SERVICE_MS", 4);
-const speedup = secondsFromEnv("BENCH_SPEEDUP", 4);
-const workers = countFromEnv("BENCH_WORKERS", 1);
-const load = secondsFromEnv("BENCH_LOAD", 0.7);
-const seed = countFromEnv("BENCH_SEED", 1);
-const drainSeconds = 20;
-
-const computers = [
-  computerModel("fast", serviceMs, workers),
-  computerModel("slow", serviceMs * speedup, workers),
-];
-const capacity = computers.reduce((sum, c) => sum + c.capacity, 0);
-const rate = load * capacity;
-
-const learned = (): number => 1;
-const ORACLE = "oracle (static split)";
-const policies: PolicyUnderTest[] = [
+const settings = routingSettingsFromEnv();
+const stages = routingStages(settings);
+const policies = routingPolicies(
   {
-    name: ORACLE,
-    tableConf: "type=random,alpha=1,beta=1",
-    optimizerConf: "type=none",
-    weight: (c) => 1 / c.capacity,
+    tableTypes: TABLE_TYPES,
+    defaultTableConf: DEFAULT_TABLE_CONF,
+    defaultOptimizerConf: DEFAULT_OPTIMIZER_CONF,
   },
-  {
-    name: "random",
-    tableConf: "type=random,alpha=1,beta=1",
-    optimizerConf: "type=async,alpha=0.5",
-    weight: learned,
-  },
-  {
-    name: "least-impedance",
-    tableConf: "type=least-impedance,alpha=1,beta=1",
-    optimizerConf: "type=async,alpha=0.5",
-    weight: learned,
-  },
-  {
-    name: "round-robin",
-    tableConf: "type=round-robin,alpha=1,beta=1",
-    optimizerConf: "type=async,alpha=0.5",
-    weight: learned,
-  },
-  {
-    name: "proportional-fairness",
-    tableConf: "type=proportional-fairness,alpha=1,beta=1",
-    optimizerConf: "type=asyncPF",
-    weight: learned,
-  },
-];
+  settings.policies,
+);
 
 const children = new ChildProcesses();
 let domain: Domain | undefined;
+// A stage: start and probe (~30 s at most), warm-up and window, drain, stop (~15 s).
+const stageBudgetS = 45 + settings.warmupSeconds + settings.measureSeconds + settings.drainSeconds;
 guardBench(
   children,
   () => (domain === undefined ? [] : [domain]),
-  (policies.length * (warmupSeconds + measureSeconds + drainSeconds) + 60) * 1000,
+  (stages.length * stageBudgetS + 30) * 1000,
 );
 
-console.log(header());
+console.log(
+  [
+    "bench:routing: routing quality over processor-sharing computers (one core each), over 127.0.0.1",
+    `node ${process.version}, ${availableParallelism()} CPUs, services from ${runFromEnv()}, unpinned`,
+    `policies: ${policies.map((p) => `${p.name} [${p.tableConf}; ${p.optimizerConf}]${p.isDefault ? " (default)" : ""}`).join(", ")}`,
+    `each stage: ${settings.warmupSeconds} s warm-up + ${settings.measureSeconds} s measured, Poisson arrivals (seed ${settings.seed}) ` +
+      `from ${settings.clients} clients (≤ ${settings.maxInFlightPerClient} calls in flight each), ` +
+      `every policy on its own copy of the computers, all side by side`,
+  ].join("\n"),
+);
+
 const profileDir = mkdtempSync(join(tmpdir(), "soe-bench-routing-"));
-const memory = new MemoryWatch();
-const runs: PolicyRun[] = [];
-let endpoints: { model: (typeof computers)[number]; endpoint: string }[] = [];
+const results: StageResult[] = [];
 let failure: string | undefined;
 try {
-  const placed = computers.map((model) => {
-    const profilePath = join(profileDir, `${model.name}.json`);
-    writeFileSync(profilePath, model.profile);
-    return { model, profilePath };
-  });
-  process.stderr.write("[bench] starting 2 computers and a router per policy\n");
-  const started = await launchRoutingDomain(placed, policies, (d) => {
-    domain = d;
-  });
-  endpoints = computers.map((model) => ({ model, endpoint: started.ports.endpoint(model.name) }));
-  for (const policy of policies) await installRoutes(started, policy, computers);
-  memory.watch(
-    started.topology.processes.map(({ name }) => {
-      const pid = started.supervisor.pid(name);
-      if (pid === undefined) throw new Error(`${name} is not running`);
-      return { name, pid };
-    }),
-  );
-  memory.read("rest");
-  for (const policy of policies) {
-    process.stderr.write(`[bench] ${policy.name}\n`);
-    const base = {
-      policy: policy.name,
-      tableConf: policy.tableConf,
-      optimizerConf: policy.optimizerConf,
-    };
-    try {
-      const result = await runPoissonLoad({
-        endpoint: started.ports.endpoint(routerName(policy)),
-        lambda: ROUTED_LAMBDA,
-        rate,
-        seed,
-        warmupMs: warmupSeconds * 1000,
-        measureMs: measureSeconds * 1000,
-        drainMs: drainSeconds * 1000,
-        callTimeoutMs: 60_000,
-      });
-      runs.push({ ...base, result });
-    } catch (error) {
-      runs.push({ ...base, failure: String(error) });
+  for (const stage of stages) {
+    process.stderr.write(`[bench] stage ${stage.id}: starting\n`);
+    const result = await runStage(stage, policies, settings, profileDir, (d) => {
+      domain = d;
+    });
+    results.push(result);
+    console.log(`\n${formatComputers(result)}`);
+    if (result.refused.length > 0) {
+      failure =
+        "the computers are not processor sharing, so this bench would measure nothing it claims:\n" +
+        result.refused.map((p) => `  - ${p}`).join("\n");
+      break;
     }
-    memory.read(`after ${shortName(policy.name)}`);
+    console.log(`\n${formatStageTable(result)}`);
+    for (const run of result.runs) {
+      if (run.stats?.firstError !== undefined) {
+        console.log(
+          `${run.policy.name}: ${run.stats.failed} failed, first: ${run.stats.firstError}`,
+        );
+      }
+      if (run.background !== undefined && run.background.failed > 0) {
+        console.log(`${run.policy.name}: ${run.background.failed} background calls failed`);
+      }
+    }
   }
 } catch (error) {
-  failure = error instanceof Error ? error.message : String(error);
+  failure = error instanceof Error ? (error.stack ?? error.message) : String(error);
 } finally {
   await children.stopAll();
   await domain?.stop();
   rmSync(profileDir, { recursive: true, force: true });
 }
 
-if (runs.length > 0) {
-  console.log(`\n${warmupSeconds} s warm-up, ${measureSeconds} s measured per policy\n`);
-  console.log(formatRoutingTable(runs, ORACLE, endpoints));
-  for (const run of runs) {
-    if (run.result?.firstError !== undefined) {
-      console.log(`${run.policy}: ${run.result.errors} errors, first: ${run.result.firstError}`);
-    }
-  }
-  console.log(`\n${memory.format("RSS of each process: at rest, then after each policy's run")}`);
+if (results.some((r) => r.best !== undefined)) {
+  console.log(`\n${formatSummary(results.filter((r) => r.best !== undefined))}`);
+  console.log(
+    "\nmean × and p99 ×: over the best static split run side by side; recovery: from the step " +
+      `until every share stays within ${settings.recoveryTolerance * 100} points of the new best ` +
+      `split for ${settings.recoveryHoldMs / 1000} s, split over sliding ${settings.splitWindowMs} ms windows ` +
+      "(the baseline switching at the step shows the measure's floor)",
+  );
+}
+for (const result of results) {
+  console.log(
+    `\n${result.memory.format(`stage ${result.stage.id}: RSS of each process, at rest and after the run`)}`,
+  );
+}
+if (results.length > 0) {
   const json = {
     date: new Date().toISOString(),
     node: process.version,
     cpus: availableParallelism(),
     runFrom: runFromEnv(),
-    warmupSeconds,
-    measureSeconds,
-    load,
-    seed,
-    rate,
-    computers: computers.map(({ profile: _profile, ...model }) => model),
-    oracleModelMeanMs: oracleModelMeanMs(),
-    runs: runs.map((run) => ({
-      ...run,
-      computers: run.result === undefined ? undefined : computerShares(run.result, endpoints),
-    })),
-    memory: memory.rows(),
+    settings,
+    workersPerContainer: WORKERS,
+    policies,
+    stages: results.map(({ memory, ...result }) => ({ ...result, memory: memory.rows() })),
   };
-  const path = process.env.BENCH_JSON || join(tmpdir(), `soe-bench-routing-${Date.now()}.json`);
+  const path = settings.jsonPath ?? join(tmpdir(), `soe-bench-routing-${Date.now()}.json`);
   writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);
   console.log(`\nresults written to ${path}`);
 }
-if (failure !== undefined) console.log(`\nFAILED: ${failure}`);
+if (failure !== undefined) console.log(`\nREFUSED/FAILED: ${failure}`);
 const failed =
   failure !== undefined ||
-  runs.length < policies.length ||
-  runs.some((r) => r.result === undefined || r.result.errors > 0);
+  results.length < stages.length ||
+  results.some((r) => r.runs.some((run) => run.stats === undefined || run.stats.failed > 0));
 process.exitCode = failed ? 1 : 0;
-
-/** A policy's name in a column header: "least-impedance" → "LI". */
-function shortName(policy: string): string {
-  if (policy === ORACLE) return "oracle";
-  if (!policy.includes("-")) return policy;
-  return policy
-    .split("-")
-    .map((word) => word[0]?.toUpperCase() ?? "")
-    .join("");
-}
-
-/** The oracle split's mean latency in the queueing model alone (no network, no timers). */
-function oracleModelMeanMs(): number {
-  return computers.reduce(
-    (sum, c) => sum + (c.capacity / capacity) * mD1MeanMs(c, rate * (c.capacity / capacity)),
-    0,
-  );
-}
-
-function header(): string {
-  const describe = (c: (typeof computers)[number]) =>
-    `${c.name}: ${c.workers} worker(s), ${fixed(c.serviceMs, 1)} ms per call, ${fixed(c.capacity, 1)} calls/s`;
-  const model = oracleModelMeanMs();
-  return [
-    "bench:routing: routing quality over two unequal simulated computers, over 127.0.0.1",
-    `node ${process.version}, ${availableParallelism()} CPUs, services from ${runFromEnv()}, unpinned`,
-    `${computers.map(describe).join("; ")}`,
-    `Poisson arrivals (seed ${seed}) at ${fixed(load * 100, 0)} % of ${fixed(capacity, 1)} calls/s = ${fixed(rate, 1)} calls/s` +
-      (Number.isFinite(model)
-        ? `; the oracle split's M/D/1 mean is ${fixed(model, 2)} ms (model alone)`
-        : ""),
-  ].join("\n");
-}

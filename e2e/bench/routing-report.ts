@@ -1,83 +1,153 @@
 import { fixed, formatTextTable, times } from "@soe/bench";
-import type { PoissonLoadResult } from "./poisson-load.js";
-import type { ComputerModel } from "./simulated-computers.js";
+import type { CallStats } from "./routing-call-stats.js";
+import { BASELINE } from "./routing-policies.js";
+import type { PolicyRun, StageResult } from "./routing-stage.js";
 
-/** One policy's run, or why it could not be measured. */
-export interface PolicyRun {
-  readonly policy: string;
-  readonly tableConf: string;
-  readonly optimizerConf: string;
-  readonly result?: PoissonLoadResult;
-  readonly failure?: string;
+/** "85.7/14.3": shares in percent, in the order of the stage's computers. */
+export function formatSplit(shares: readonly number[]): string {
+  return shares.map((s) => fixed(s * 100, 1)).join("/");
 }
 
-export interface ComputerShare {
-  readonly name: string;
-  /** Part of the answered window calls it served, 0-1. */
-  readonly share: number;
-  /** Its utilisation: the calls/s it was sent over its capacity (≥ 1: its queue grows). */
-  readonly utilization: number;
+function policyLabel(run: PolicyRun): string {
+  return run.policy.isDefault ? `${run.policy.name} (default)` : run.policy.name;
 }
 
-/** Share and utilisation of each computer in one run (endpoints as the responders name them). */
-export function computerShares(
-  result: PoissonLoadResult,
-  computers: readonly { model: ComputerModel; endpoint: string }[],
-): ComputerShare[] {
-  return computers.map(({ model, endpoint }) => {
-    const share =
-      result.answered === 0 ? Number.NaN : (result.byResponder[endpoint] ?? 0) / result.answered;
-    return {
-      name: model.name,
-      share,
-      utilization: (share * result.offeredRate) / model.capacity,
-    };
+/** The computers as measured before the stage: per kind, mean and range over the copies. */
+export function formatComputers(result: StageResult): string {
+  const rows = result.kinds.map((kind) => {
+    const probes = result.computers.filter((c) => c.kind === kind.name).map((c) => c.probe);
+    const range = (values: number[], digits: number) =>
+      values.length < 2
+        ? ""
+        : ` (${fixed(Math.min(...values), digits)}–${fixed(Math.max(...values), digits)})`;
+    return [
+      kind.name,
+      fixed(kind.serviceMs, 0),
+      `${fixed(kind.aloneMs, 1)}${range(
+        probes.map((p) => p.aloneMs),
+        1,
+      )}`,
+      `${times(kind.batchSlowdown)}${range(
+        probes.map((p) => p.batchMeanMs / p.aloneMs),
+        2,
+      )}`,
+      `${fixed(kind.capacity, 1)}${range(
+        probes.map((p) => p.capacity),
+        1,
+      )}`,
+      fixed(kind.aloneMs - 1000 / kind.capacity, 1),
+      String(kind.copies),
+    ];
   });
+  return formatTextTable(
+    `stage ${result.stage.id}: the computers, measured directly before the run (mean, range over the copies)`,
+    [
+      "computer",
+      "model ms",
+      "alone ms",
+      `${result.kinds[0]?.batchSize ?? 4} at once vs alone`,
+      "capacity calls/s",
+      "overhead ms",
+      "copies",
+    ],
+    rows,
+  );
 }
 
-/** The table of the routing-quality bench: one row per policy, ratios against the oracle. */
-export function formatRoutingTable(
-  runs: readonly PolicyRun[],
-  oracle: string,
-  computers: readonly { model: ComputerModel; endpoint: string }[],
-): string {
-  const base = runs.find((r) => r.policy === oracle)?.result;
-  const names = computers.map((c) => c.model.name);
+/** One row per policy: latency, split, ratios to the baseline, failures (and case 3's step). */
+export function formatStageTable(result: StageResult): string {
+  const base = result.runs.find((r) => r.policy.name === BASELINE);
+  const names = result.stage.computers.map((c) => c.name).join("/");
+  const step = result.afterStep !== undefined;
+  const ratio = (pick: (s: CallStats) => number, run: PolicyRun) =>
+    base?.stats === undefined || run.stats === undefined
+      ? "-"
+      : times(pick(run.stats) / pick(base.stats));
   const columns = [
     "policy",
-    "optimizer",
     "calls",
     "mean ms",
     "p50 ms",
     "p99 ms",
-    "max ms",
-    `share ${names[0]}`,
-    ...names.map((n) => `ρ ${n}`),
-    "mean vs oracle",
-    "p99 vs oracle",
-    "errors",
+    `split % ${names}`,
+    "mean ×",
+    "p99 ×",
+    "failed",
+    "waited",
+    ...(step ? [`after step % ${names}`, "after step mean ms", "recovery s"] : []),
   ];
-  const rows = runs.map((run): string[] => {
-    const r = run.result;
-    if (r === undefined) return [run.policy, `FAILED: ${run.failure ?? "no result"}`];
-    const shares = computerShares(r, computers);
+  const rows = result.runs.map((run): string[] => {
+    const s = run.stats;
+    if (s === undefined) return [policyLabel(run), `FAILED: ${run.failure ?? "no result"}`];
     return [
-      run.policy,
-      run.optimizerConf.replace(/^type=/, ""),
-      String(r.answered),
-      fixed(r.meanMs, 2),
-      fixed(r.p50Ms, 2),
-      fixed(r.p99Ms, 2),
-      fixed(r.maxMs, 1),
-      `${fixed((shares[0]?.share ?? Number.NaN) * 100, 1)} %`,
-      ...shares.map((s) => fixed(s.utilization, 2)),
-      base === undefined ? "-" : times(r.meanMs / base.meanMs),
-      base === undefined ? "-" : times(r.p99Ms / base.p99Ms),
-      String(r.errors),
+      policyLabel(run),
+      String(s.answered),
+      fixed(s.meanMs, 1),
+      fixed(s.p50Ms, 1),
+      fixed(s.p99Ms, 1),
+      formatSplit(s.shares),
+      ratio((x) => x.meanMs, run),
+      ratio((x) => x.p99Ms, run),
+      String(s.failed),
+      String(s.waited),
+      ...(step
+        ? [
+            formatSplit(run.afterStep?.shares ?? []),
+            fixed(run.afterStep?.meanMs ?? Number.NaN, 1),
+            run.recoveryMs === undefined ? "never" : fixed(run.recoveryMs / 1000, 2),
+          ]
+        : []),
     ];
   });
+  const lines = [
+    `stage ${result.stage.id}: ${result.stage.title}`,
+    `${fixed(result.rate, 1)} calls/s (Poisson) per policy; best static split (square-root rule on the capacities measured): ` +
+      `${formatSplit(result.best?.shares ?? [])} % ${names}, analytic PS mean ${fixed(result.best?.analyticMeanMs ?? Number.NaN, 1)} ms`,
+  ];
+  if (result.afterStep !== undefined) {
+    lines.push(
+      `step at ${fixed(result.afterStep.atMs / 1000, 1)} s: background work at ${fixed(result.afterStep.backgroundRate, 1)} calls/s on ` +
+        `${result.stage.step?.computer}; best split after it ${formatSplit(result.afterStep.shares)} % ` +
+        `(analytic PS mean ${fixed(result.afterStep.analyticMeanMs, 1)} ms); the baseline switches to it at the step`,
+    );
+  }
+  return `${lines.join("\n")}\n${formatTextTable(
+    "latency from arrival to answer, calls arriving in the measured window; ratios to the best static split",
+    columns,
+    rows,
+  )}`;
+}
+
+/** Every stage on one table: each policy's mean ratio (p99 ratio) to the best static split. */
+export function formatSummary(results: readonly StageResult[]): string {
+  const policies = [...new Set(results.flatMap((r) => r.runs.map((run) => policyLabel(run))))];
+  const withStep = results.some((r) => r.afterStep !== undefined);
+  const columns = [
+    "policy",
+    ...results.map((r) => r.stage.id),
+    ...(withStep ? ["3: recovery s"] : []),
+  ];
+  const rows = policies.map((label) => [
+    label,
+    ...results.map((r) => {
+      const base = r.runs.find((run) => run.policy.name === BASELINE)?.stats;
+      const run = r.runs.find((x) => policyLabel(x) === label);
+      if (run?.stats === undefined || base === undefined) return run?.failure ? "failed" : "-";
+      return `${times(run.stats.meanMs / base.meanMs)} (${times(run.stats.p99Ms / base.p99Ms)})`;
+    }),
+    ...(withStep
+      ? [
+          (() => {
+            const r = results.find((x) => x.afterStep !== undefined);
+            const run = r?.runs.find((x) => policyLabel(x) === label);
+            if (run?.stats === undefined) return "-";
+            return run.recoveryMs === undefined ? "never" : fixed(run.recoveryMs / 1000, 2);
+          })(),
+        ]
+      : []),
+  ]);
   return formatTextTable(
-    "latency from arrival to answer, calls arriving in the window",
+    "summary: mean latency (p99) over the best static split's, measured side by side",
     columns,
     rows,
   );
