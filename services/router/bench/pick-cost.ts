@@ -23,6 +23,8 @@ interface Policy {
 }
 
 const policies: readonly Policy[] = [
+  // The default: learns from every response (the optimizer only feeds GetTable's weights).
+  { tableConf: "type=least-latency-rif", feedback: "type=trivial,period=10,stat=mean" },
   { tableConf: "type=random" },
   { tableConf: "type=least-impedance", feedback: "type=async,alpha=0.5" },
   { tableConf: "type=round-robin", feedback: "type=async,alpha=0.5" },

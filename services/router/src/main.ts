@@ -53,7 +53,8 @@ const { values } = parseOrExit({
     tableConf: {
       type: "string",
       default: DEFAULT_TABLE_CONF,
-      help: "type=random|least-impedance|round-robin|proportional-fairness[,alpha=,beta=]",
+      help:
+        "type=least-latency-rif[,choices=,smoothing=,stale-period=]|random|least-impedance|round-robin|proportional-fairness[,alpha=,beta=]",
     },
     optimizerConf: {
       type: "string",

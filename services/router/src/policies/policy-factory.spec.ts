@@ -16,11 +16,17 @@ describe("makeForwardingTable", () => {
     "type=round-robin,alpha=2,beta=1",
     "type=proportional-fairness,alpha=2,beta=1",
     "type=least-impedance,probe-period=0.5,stale-period=5",
+    "type=least-latency-rif",
+    "type=least-latency-rif,alpha=1,beta=1,choices=3,smoothing=0.5,stale-period=2",
   ])("builds a table from %j", (text) => {
     const table = make(text);
     expect(table.type).toBe(Conf.parse(text).conf.get("type"));
     table.change("l", "d", 1, true);
     expect(table.select("l")).toBe("d");
+  });
+
+  it("rejects a least-latency-rif smoothing outside (0, 1]", () => {
+    expect(() => make("type=least-latency-rif,smoothing=0")).toThrow(/smoothing/);
   });
 
   it("requires alpha and beta for proportional-fairness", () => {
