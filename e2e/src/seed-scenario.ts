@@ -94,7 +94,7 @@ export function seedTopology(options: SeedScenarioOptions): Topology {
       "--lister-period",
       String(options.listerPeriodSeconds ?? 1),
     ],
-    env: { ...env, SOE_WSK_AUTH: GUEST_KEY },
+    env: { ...env, SOE_EDGECOMPUTERWSK_WSK_AUTH: GUEST_KEY },
   });
 
   return {

@@ -3,7 +3,7 @@ import { type ClientOptions, loadClientTls } from "@soe/runtime";
 /**
  * Options every tool shares to reach a server: TLS (the reference's `--secure` read fixed file
  * names from the environment; we name the files) and, for the control plane, the shared token
- * (DESIGN §5: `--token`/`SOE_TOKEN`, sent as `authorization: Bearer`).
+ * (DESIGN §5: `--token`, or the tool's `SOE_<TOOL>_TOKEN`, sent as `authorization: Bearer`).
  */
 export const tlsOptionSpecs = {
   tlsCa: { type: "string", help: "CA (PEM) to verify the server; enables TLS" },

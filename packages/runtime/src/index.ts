@@ -39,7 +39,9 @@ export { type PeriodicTask, type PeriodicTaskOptions, startPeriodicTask } from "
 // Process plumbing: options, logging, shutdown, metrics, control-plane auth.
 export {
   defineProgram,
+  deprecatedEnvName,
   envName,
+  envPrefix,
   flagName,
   formatHelp,
   type OptionSpec,

@@ -1,5 +1,15 @@
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { defineProgram, formatHelp, type OptionValues, parseOptions } from "./options.js";
+import {
+  defineProgram,
+  deprecatedEnvName,
+  envName,
+  envPrefix,
+  formatHelp,
+  type OptionSpec,
+  type OptionValues,
+  type ProgramSpec,
+  parseOptions,
+} from "./options.js";
 
 const program = defineProgram({
   name: "edgerouter",
@@ -76,7 +86,7 @@ describe("parseOptions", () => {
       ["0", false],
     ] as const) {
       expect(ok([...base, `--dry=${word}`]).values.dry).toBe(value);
-      expect(ok(base, { SOE_DRY: word }).values.dry).toBe(value);
+      expect(ok(base, { SOE_EDGEROUTER_DRY: word }).values.dry).toBe(value);
     }
     expect(error([...base, "--dry=maybe"])).toBe("invalid boolean 'maybe' for option '--dry'");
   });
@@ -111,6 +121,7 @@ describe("parseOptions", () => {
       kind: "ok",
       values: { server: "s", serverEndpoint: undefined },
       positionals: [],
+      warnings: [],
     });
   });
 
@@ -128,6 +139,9 @@ describe("parseOptions", () => {
       "invalid integer '4.5' for option '--num-threads'",
     );
     expect(error([...base, "--alpha", "fast"])).toBe("invalid number 'fast' for option '--alpha'");
+    expect(error(base, { SOE_EDGEROUTER_NUM_THREADS: "x" })).toBe(
+      "invalid integer 'x' for option '--num-threads' (from SOE_EDGEROUTER_NUM_THREADS)",
+    );
     expect(error(base, { SOE_NUM_THREADS: "x" })).toBe(
       "invalid integer 'x' for option '--num-threads' (from SOE_NUM_THREADS)",
     );
@@ -140,13 +154,19 @@ describe("parseOptions", () => {
 
   it("requires a value for required options from argv, env or default", () => {
     expect(error([])).toBe(
-      "option '--controller-endpoint' is required (or set SOE_CONTROLLER_ENDPOINT)",
+      "option '--controller-endpoint' is required (or set SOE_EDGEROUTER_CONTROLLER_ENDPOINT)",
     );
-    expect(ok([], { SOE_CONTROLLER_ENDPOINT: "env:1" }).values.controllerEndpoint).toBe("env:1");
+    expect(ok([], { SOE_EDGEROUTER_CONTROLLER_ENDPOINT: "env:1" }).values.controllerEndpoint).toBe(
+      "env:1",
+    );
   });
 
   it("takes argv over env over default, and the last of repeated options", () => {
-    const env = { SOE_NUM_THREADS: "6", SOE_SERVER_ENDPOINT: "env:1", SOE_TOKEN: "t" };
+    const env = {
+      SOE_EDGEROUTER_NUM_THREADS: "6",
+      SOE_EDGEROUTER_SERVER_ENDPOINT: "env:1",
+      SOE_TOKEN: "t",
+    };
     const { values } = ok([...base, "--num-threads=7", "--num-threads=9"], env);
     expect(values.numThreads).toBe(9);
     expect(values.serverEndpoint).toBe("env:1");
@@ -155,7 +175,8 @@ describe("parseOptions", () => {
   });
 
   it("treats an empty environment variable as unset", () => {
-    expect(ok(base, { SOE_NUM_THREADS: "" }).values.numThreads).toBe(4);
+    expect(ok(base, { SOE_EDGEROUTER_NUM_THREADS: "" }).values.numThreads).toBe(4);
+    expect(ok(base, { SOE_EDGEROUTER_NUM_THREADS: "", SOE_NUM_THREADS: "" }).warnings).toEqual([]);
   });
 
   it("answers --help, -h, --version and -v even beside errors", () => {
@@ -182,7 +203,65 @@ describe("parseOptions", () => {
       kind: "ok",
       values: { dry: true },
       positionals: ["a", "--help", "-"],
+      warnings: [],
     });
+  });
+});
+
+describe("environment variables per binary", () => {
+  const computer = defineProgram({
+    name: "edgecomputerwsk",
+    version: "0",
+    summary: "",
+    options: {
+      serverEndpoint: { type: "string", help: "", default: "0.0.0.0:6473" },
+      controllerEndpoint: { type: "string", help: "" },
+    },
+  });
+  const endpoint = (
+    p: ProgramSpec<{ serverEndpoint: OptionSpec; controllerEndpoint: OptionSpec }>,
+    env: Record<string, string>,
+  ) => {
+    const result = parseOptions(p, base, env);
+    if (result.kind !== "ok") throw new Error(JSON.stringify(result));
+    return { value: result.values.serverEndpoint, warnings: result.warnings };
+  };
+
+  it("name each variable after its binary: SOE_<BINARY>_<OPTION>", () => {
+    expect(envPrefix("edgerouter")).toBe("SOE_EDGEROUTER_");
+    expect(envPrefix("openwhisk-mock")).toBe("SOE_OPENWHISK_MOCK_");
+    expect(envName("edgecomputerwsk", "wskApiRoot", { type: "string", help: "" })).toBe(
+      "SOE_EDGECOMPUTERWSK_WSK_API_ROOT",
+    );
+  });
+
+  it("set one binary only: another binary's variable changes nothing", () => {
+    const env = { SOE_EDGECOMPUTERWSK_SERVER_ENDPOINT: "wsk:1" };
+    expect(endpoint(computer, env)).toEqual({ value: "wsk:1", warnings: [] });
+    expect(endpoint(program, env)).toEqual({ value: "0.0.0.0:6473", warnings: [] });
+  });
+
+  it("still read the shared SOE_<OPTION> name for one release, with a warning naming the new one", () => {
+    expect(endpoint(program, { SOE_SERVER_ENDPOINT: "old:1" })).toEqual({
+      value: "old:1",
+      warnings: [
+        "SOE_SERVER_ENDPOINT is deprecated and will be ignored in the next release: set SOE_EDGEROUTER_SERVER_ENDPOINT",
+      ],
+    });
+  });
+
+  it("prefer the binary's own name to the deprecated one, and argv to both", () => {
+    const env = { SOE_EDGEROUTER_SERVER_ENDPOINT: "new:1", SOE_SERVER_ENDPOINT: "old:1" };
+    expect(endpoint(program, env)).toEqual({ value: "new:1", warnings: [] });
+    const argv = parseOptions(program, [...base, "--server-endpoint", "argv:1"], env);
+    expect(argv).toMatchObject({ kind: "ok", values: { serverEndpoint: "argv:1" }, warnings: [] });
+  });
+
+  it("read an option's own `env` name as is, with no deprecated fallback", () => {
+    expect(ok(base, { SOE_TOKEN: "t" })).toMatchObject({ values: { token: "t" }, warnings: [] });
+    expect(deprecatedEnvName("token", { type: "string", help: "", env: "SOE_TOKEN" })).toBe(
+      undefined,
+    );
   });
 });
 
@@ -195,14 +274,14 @@ describe("formatHelp", () => {
         "Routes lambda invocations to edge computers.",
         "",
         "Options:",
-        "  --server-endpoint <string>      where to listen (default: 0.0.0.0:6473) [env SOE_SERVER_ENDPOINT]",
-        "  --server-conf <string>          server configuration [env SOE_SERVER_CONF]",
-        "  --num-threads <integer>         worker threads (default: 4) [env SOE_NUM_THREADS]",
-        "  --alpha <number>                smoothing factor (default: 0.5) [env SOE_ALPHA]",
-        "  --dry                           do nothing [env SOE_DRY]",
-        "  --controller-endpoint <string>  the controller (required) [env SOE_CONTROLLER_ENDPOINT]",
+        "  --server-endpoint <string>      where to listen (default: 0.0.0.0:6473) [env SOE_EDGEROUTER_SERVER_ENDPOINT]",
+        "  --server-conf <string>          server configuration [env SOE_EDGEROUTER_SERVER_CONF]",
+        "  --num-threads <integer>         worker threads (default: 4) [env SOE_EDGEROUTER_NUM_THREADS]",
+        "  --alpha <number>                smoothing factor (default: 0.5) [env SOE_EDGEROUTER_ALPHA]",
+        "  --dry                           do nothing [env SOE_EDGEROUTER_DRY]",
+        "  --controller-endpoint <string>  the controller (required) [env SOE_EDGEROUTER_CONTROLLER_ENDPOINT]",
         "  --token <string>                control-plane token (secret) [env SOE_TOKEN]",
-        "  --seed <integer>                random seed (secret) [env SOE_SEED]",
+        "  --seed <integer>                random seed (secret) [env SOE_EDGEROUTER_SEED]",
         "  -h, --help                      show this help and exit",
         "  -v, --version                   show the version and exit",
       ].join("\n"),
@@ -216,7 +295,7 @@ describe("formatHelp", () => {
       summary: "s",
       options: { wskAuth: { type: "string", help: "auth", default: "guest:key", secret: true } },
     });
-    expect(text).toContain("--wsk-auth <string>  auth (secret) [env SOE_WSK_AUTH]");
+    expect(text).toContain("--wsk-auth <string>  auth (secret) [env SOE_P_WSK_AUTH]");
     expect(text).not.toContain("guest:key");
   });
 

@@ -1,7 +1,9 @@
 /**
  * Declarative command-line options in the style of boost::program_options, which the reference
  * tools use: the same long names, unambiguous prefixes accepted, `--help` listing every option.
- * Each option can also come from an environment variable (containers configure through env).
+ * Each option can also come from an environment variable (containers configure through env),
+ * named after the binary: `SOE_EDGEROUTER_SERVER_ENDPOINT` sets edgerouter's --server-endpoint and
+ * nothing else, so a variable exported for one tool never redirects another.
  */
 
 export type OptionType = "string" | "integer" | "number" | "boolean";
@@ -10,7 +12,10 @@ export interface OptionSpec {
   readonly type: OptionType;
   readonly help: string;
   readonly default?: string | number | boolean;
-  /** Default: "SOE_" + the flag name upper-snake-cased, e.g. SOE_SERVER_ENDPOINT. */
+  /**
+   * Default: the program's prefix + the flag name upper-snake-cased, e.g.
+   * SOE_EDGEROUTER_SERVER_ENDPOINT. A name given here is read as is, with no deprecated fallback.
+   */
   readonly env?: string;
   /** Error if neither argv, env, nor default gives a value. */
   readonly required?: boolean;
@@ -37,6 +42,7 @@ export type OptionValue<O extends OptionSpec> = O["type"] extends "boolean"
 export type OptionValues<S extends OptionSpecs> = { -readonly [K in keyof S]: OptionValue<S[K]> };
 
 export interface ProgramSpec<S extends OptionSpecs> {
+  /** The binary's name; it also names the environment variables (see `envPrefix`). */
   readonly name: string;
   readonly version: string;
   readonly summary: string;
@@ -45,7 +51,7 @@ export interface ProgramSpec<S extends OptionSpecs> {
 }
 
 export type ParseResult<S extends OptionSpecs> =
-  | { kind: "ok"; values: OptionValues<S>; positionals: string[] }
+  | { kind: "ok"; values: OptionValues<S>; positionals: string[]; warnings: string[] }
   | { kind: "help"; text: string }
   | { kind: "version"; text: string }
   | { kind: "error"; message: string };
@@ -61,8 +67,24 @@ export function flagName(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-export function envName(key: string, spec: OptionSpec): string {
-  return spec.env ?? `SOE_${flagName(key).replaceAll("-", "_").toUpperCase()}`;
+const snake = (text: string) => text.replaceAll("-", "_").toUpperCase();
+
+/** `SOE_` + the binary's name + `_`: SOE_EDGEROUTER_, SOE_WSKPROXY_, SOE_OPENWHISK_MOCK_. */
+export function envPrefix(programName: string): string {
+  return `SOE_${snake(programName)}_`;
+}
+
+/** The variable an option reads: its own `env`, else the program's prefix + the flag's name. */
+export function envName(programName: string, key: string, spec: OptionSpec): string {
+  return spec.env ?? `${envPrefix(programName)}${snake(flagName(key))}`;
+}
+
+/**
+ * The name every binary shared before names had a prefix (`SOE_SERVER_ENDPOINT`), still read for
+ * one release after the new name, with a warning. None for an option with a name of its own.
+ */
+export function deprecatedEnvName(key: string, spec: OptionSpec): string | undefined {
+  return spec.env === undefined ? `SOE_${snake(flagName(key))}` : undefined;
 }
 
 type Value = string | number | boolean;
@@ -138,14 +160,25 @@ function parse<S extends OptionSpecs>(
   }
 
   const values: Record<string, Value | undefined> = {};
+  const warnings: string[] = [];
+  // An empty variable counts as unset: compose files and CI often define variables as empty.
+  const read = (name: string | undefined) =>
+    name === undefined || env[name] === undefined || env[name] === "" ? undefined : env[name];
   for (const [key, spec] of Object.entries(specs)) {
     const flag = `--${flagName(key)}`;
-    const variable = envName(key, spec);
-    // An empty variable counts as unset: compose files and CI often define variables as empty.
-    const fromEnv = env[variable];
+    const variable = envName(program.name, key, spec);
+    const deprecated = deprecatedEnvName(key, spec);
     let value = given.get(key);
-    if (value === undefined && fromEnv !== undefined && fromEnv !== "") {
+    const fromEnv = read(variable);
+    if (value === undefined && fromEnv !== undefined) {
       value = convert(spec, flag, fromEnv, ` (from ${variable})`);
+    }
+    const fromDeprecated = value === undefined ? read(deprecated) : undefined;
+    if (fromDeprecated !== undefined) {
+      value = convert(spec, flag, fromDeprecated, ` (from ${deprecated})`);
+      warnings.push(
+        `${deprecated} is deprecated and will be ignored in the next release: set ${variable}`,
+      );
     }
     if (value === undefined && spec.default !== undefined) {
       value =
@@ -159,7 +192,7 @@ function parse<S extends OptionSpecs>(
     }
     values[key] = value;
   }
-  return { kind: "ok", values: values as OptionValues<S>, positionals };
+  return { kind: "ok", values: values as OptionValues<S>, positionals, warnings };
 }
 
 function resolveFlag(byFlag: ReadonlyMap<string, string>, written: string): string {
@@ -225,7 +258,7 @@ export function formatHelp<S extends OptionSpecs>(program: ProgramSpec<S>): stri
       if (spec.secret) notes.push("(secret)");
       else if (spec.default !== undefined) notes.push(`(default: ${spec.default})`);
       if (spec.required) notes.push("(required)");
-      notes.push(`[env ${envName(key, spec)}]`);
+      notes.push(`[env ${envName(program.name, key, spec)}]`);
       return [flag, notes.join(" ")];
     },
   );

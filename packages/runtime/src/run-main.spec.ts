@@ -71,8 +71,20 @@ describe("parseOrExit", () => {
   });
 
   it("reads the environment it is given", () => {
-    const { io } = fakeIO();
+    const { io, err } = fakeIO();
+    expect(
+      parseOrExit(program, [], { SOE_EDGECOMPUTER_NUM_WORKERS: "5" }, io).values.numWorkers,
+    ).toBe(5);
+    expect(err).toEqual([]);
+  });
+
+  it("warns once on stderr for each deprecated variable it reads, naming the new one", () => {
+    const { io, out, err } = fakeIO();
     expect(parseOrExit(program, [], { SOE_NUM_WORKERS: "5" }, io).values.numWorkers).toBe(5);
+    expect(out).toEqual([]);
+    expect(err).toEqual([
+      "edgecomputer: warning: SOE_NUM_WORKERS is deprecated and will be ignored in the next release: set SOE_EDGECOMPUTER_NUM_WORKERS",
+    ]);
   });
 });
 

@@ -25,6 +25,8 @@ export function parseOrExit<const S extends OptionSpecs>(
   const result = parseOptions(program, argv, env);
   switch (result.kind) {
     case "ok":
+      // Once, at start-up, before the logger exists: on stderr like usage errors.
+      for (const warning of result.warnings) io.err(`${program.name}: warning: ${warning}`);
       return { values: result.values, positionals: result.positionals };
     case "help":
     case "version":

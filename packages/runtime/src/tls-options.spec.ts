@@ -36,12 +36,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("TLS option specs", () => {
   it("declare the server's flags in the order --help lists them, with their env variables", () => {
     expect(formatHelp(program).split("\n").slice(5, 11)).toEqual([
-      "  --tls-cert <string>         server certificate (PEM): serve TLS [env SOE_TLS_CERT]",
-      "  --tls-key <string>          server private key (PEM) [env SOE_TLS_KEY]",
-      "  --tls-ca <string>           CA (PEM) that client certificates must chain to (mTLS) [env SOE_TLS_CA]",
-      "  --router-tls-ca <string>    CA (PEM) to verify routers [env SOE_ROUTER_TLS_CA]",
-      "  --router-tls-cert <string>  client certificate (PEM) towards routers (mTLS) [env SOE_ROUTER_TLS_CERT]",
-      "  --router-tls-key <string>   client private key (PEM) towards routers [env SOE_ROUTER_TLS_KEY]",
+      "  --tls-cert <string>         server certificate (PEM): serve TLS [env SOE_EDGECONTROLLER_TLS_CERT]",
+      "  --tls-key <string>          server private key (PEM) [env SOE_EDGECONTROLLER_TLS_KEY]",
+      "  --tls-ca <string>           CA (PEM) that client certificates must chain to (mTLS) [env SOE_EDGECONTROLLER_TLS_CA]",
+      "  --router-tls-ca <string>    CA (PEM) to verify routers [env SOE_EDGECONTROLLER_ROUTER_TLS_CA]",
+      "  --router-tls-cert <string>  client certificate (PEM) towards routers (mTLS) [env SOE_EDGECONTROLLER_ROUTER_TLS_CERT]",
+      "  --router-tls-key <string>   client private key (PEM) towards routers [env SOE_EDGECONTROLLER_ROUTER_TLS_KEY]",
     ]);
   });
 

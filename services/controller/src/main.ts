@@ -70,7 +70,7 @@ function usage(message: string): never {
   return exitWithUsageError(NAME, message);
 }
 
-// From --token or SOE_TOKEN (DESIGN §5); an empty token means none.
+// From --token or SOE_EDGECONTROLLER_TOKEN (DESIGN §5); an empty token means none.
 const token = values.token || undefined;
 const installerType = values.installerType;
 if (installerType !== "flat" && installerType !== "hier") {

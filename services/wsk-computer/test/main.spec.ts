@@ -34,7 +34,7 @@ function stop(child: ChildProcess): void {
 
 describe("edgecomputerwsk", () => {
   it("prints its options with their defaults, and never a secret", async () => {
-    const run = start(["--help"], { SOE_WSK_AUTH: KEY });
+    const run = start(["--help"], { SOE_EDGECOMPUTERWSK_WSK_AUTH: KEY });
     expect(await run.exited).toBe(0);
     const help = run.output();
     for (const flag of [
@@ -69,7 +69,7 @@ describe("edgecomputerwsk", () => {
         "--lister-period",
         "0.1",
       ],
-      { SOE_WSK_AUTH: KEY },
+      { SOE_EDGECOMPUTERWSK_WSK_AUTH: KEY },
     );
     try {
       await eventually(() => ctl.lastLambdas(), "the announcement", 20_000);
@@ -88,8 +88,12 @@ describe("edgecomputerwsk", () => {
   });
 
   it("refuses to start without a key", async () => {
-    const run = start(["--wsk-api-root", "http://127.0.0.1:1"], { SOE_WSK_AUTH: "" });
+    const run = start(["--wsk-api-root", "http://127.0.0.1:1"], {
+      SOE_EDGECOMPUTERWSK_WSK_AUTH: "",
+    });
     expect(await run.exited).toBe(2);
-    expect(run.output()).toContain("option '--wsk-auth' is required (or set SOE_WSK_AUTH)");
+    expect(run.output()).toContain(
+      "option '--wsk-auth' is required (or set SOE_EDGECOMPUTERWSK_WSK_AUTH)",
+    );
   });
 });
