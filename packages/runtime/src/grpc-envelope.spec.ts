@@ -24,8 +24,10 @@ describe("gRPC envelope", () => {
 
   test("rejects missing, truncated, compressed and repeated messages", () => {
     expect(codeOf(() => decodeUnaryEnvelope(Buffer.alloc(0)))).toBe(Code.Unimplemented);
-    expect(codeOf(() => decodeUnaryEnvelope(Buffer.from([0, 0, 0])))).toBe(Code.Internal);
-    expect(codeOf(() => decodeUnaryEnvelope(Buffer.from([0, 0, 0, 0, 4, 1])))).toBe(Code.Internal);
+    expect(codeOf(() => decodeUnaryEnvelope(Buffer.from([0, 0, 0])))).toBe(Code.InvalidArgument);
+    expect(codeOf(() => decodeUnaryEnvelope(Buffer.from([0, 0, 0, 0, 4, 1])))).toBe(
+      Code.InvalidArgument,
+    );
     expect(codeOf(() => decodeUnaryEnvelope(Buffer.from([1, 0, 0, 0, 1, 1])))).toBe(Code.Internal);
     const two = Buffer.concat([
       encodeEnvelope(new Uint8Array([1])),

@@ -13,7 +13,9 @@ export function encodeEnvelope(payload: Uint8Array): Buffer {
 
 /**
  * Decodes the single message of a unary gRPC body. A unary call carries exactly one
- * uncompressed message: anything else is a protocol error, reported with the code gRPC uses.
+ * uncompressed message. A body that ends mid-envelope is the client's error (invalid_argument,
+ * as connect-node answers it on the other protocols); a compressed message without a
+ * negotiated encoding is internal, as gRPC's own servers and connect-node answer it.
  */
 export function decodeUnaryEnvelope(body: Buffer): Uint8Array {
   if (body.byteLength < envelopeHeaderLength) {
@@ -21,7 +23,7 @@ export function decodeUnaryEnvelope(body: Buffer): Uint8Array {
       body.byteLength === 0
         ? "protocol error: missing request message"
         : "protocol error: incomplete envelope",
-      body.byteLength === 0 ? Code.Unimplemented : Code.Internal,
+      body.byteLength === 0 ? Code.Unimplemented : Code.InvalidArgument,
     );
   }
   const flags = body[0] as number;
@@ -34,7 +36,7 @@ export function decodeUnaryEnvelope(body: Buffer): Uint8Array {
   const length = body.readUInt32BE(1);
   const end = envelopeHeaderLength + length;
   if (end > body.byteLength) {
-    throw new ConnectError("protocol error: incomplete envelope", Code.Internal);
+    throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
   }
   if (end < body.byteLength) {
     throw new ConnectError(

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { answerMalformedRequest } from "./request-rejection.js";
+import type { Duplex } from "node:stream";
+import { answerConnectMethod, answerMalformedRequest } from "./request-rejection.js";
 
 export interface Http1ListenerOptions {
   /** Time allowed to receive a whole request, headers and body. */
@@ -36,6 +37,9 @@ export class Http1Listener {
       ),
     });
     this.server.on("clientError", answerMalformedRequest);
+    this.server.on("connect", (_req: IncomingMessage, socket: Duplex) =>
+      answerConnectMethod(socket),
+    );
     this.server.on("request", (req: IncomingMessage, res: ServerResponse) => {
       const socket = req.socket;
       this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);

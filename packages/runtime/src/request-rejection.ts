@@ -52,6 +52,32 @@ export function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Dup
   );
 }
 
+/** The same error as a fetch `Response`, for hono when it cannot build a Request at all. */
+export function rejectionResponse(status: number, message: string): Response {
+  const rejection = rejectionBody(status, message);
+  return new Response(rejection.body, {
+    status,
+    headers: { "content-type": "application/json", "x-request-id": rejection.requestId },
+  });
+}
+
+/**
+ * `CONNECT` asks a server to become a tunnel, which none of ours is: 405 and close (Node would
+ * otherwise drop the connection without a word).
+ */
+export function answerConnectMethod(socket: Duplex): void {
+  const rejection = rejectionBody(405, "The CONNECT method is not supported.");
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(
+    `HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(rejection.body)}\r\nx-request-id: ${rejection.requestId}\r\n` +
+      `connection: close\r\n\r\n${rejection.body}`,
+  );
+}
+
 /** Answers a parsed request that cannot be served (HTTP/1.1 or HTTP/2 compatibility response). */
 export function rejectRequest(
   res: ServerResponse | Http2ServerResponse,

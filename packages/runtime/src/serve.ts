@@ -19,6 +19,7 @@ import {
   registerProcessMetrics,
 } from "./metrics.js";
 import { OpenConnections } from "./open-connections.js";
+import { rejectionResponse } from "./request-rejection.js";
 import { createRpcAdapter, type NodeRequest, type NodeResponse } from "./rpc-adapter.js";
 import type { Routes } from "./service-registry.js";
 import type { ServerTlsOptions } from "./tls.js";
@@ -91,6 +92,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 
   const httpListener = getRequestListener(
     createHttpApp(options.name, metrics, health, options.http).fetch,
+    // A request hono cannot even build (a backslash in the path, `*`) still gets our JSON error.
+    { errorHandler: () => rejectionResponse(400, "The request's URL is not valid.") },
   );
   const rpc = createRpcAdapter({
     routes: options.routes,

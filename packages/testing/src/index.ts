@@ -1,3 +1,17 @@
 export { makeTestCerts, type TestCerts } from "./certs.js";
 export { eventually } from "./eventually.js";
 export { type Callback, grpc, loadUiiitRpc, unary } from "./grpc-js.js";
+export {
+  type CaseOutcome,
+  type FuzzTarget,
+  type HostileCase,
+  HostileRunner,
+  hostileCases,
+  type OutcomeRules,
+  regressionCorpus,
+  ruleBroken,
+  type RunnerOptions,
+  SeededBytes,
+  serveRules,
+  slowSenderCases,
+} from "./hostile/index.js";
