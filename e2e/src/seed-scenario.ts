@@ -1,4 +1,5 @@
 import { GUEST_KEY } from "@soe/openwhisk-mock";
+import { envPrefix } from "@soe/runtime";
 import { type Domain, type LaunchOptions, launchDomain } from "./domain-launcher.js";
 import { DomainProbe } from "./domain-probe.js";
 import { LOOPBACK } from "./ports.js";
@@ -59,6 +60,8 @@ export interface SeedScenarioOptions {
   readonly prettyLogs?: boolean;
   /** LOG_LEVEL of the proxy alone: at debug it logs where each invocation went (reference §9). */
   readonly proxyLogLevel?: string;
+  /** A control-plane token every announcement and Configure must carry (DESIGN §5). */
+  readonly token?: string;
 }
 
 export function seedTopology(options: SeedScenarioOptions): Topology {
@@ -66,6 +69,9 @@ export function seedTopology(options: SeedScenarioOptions): Topology {
   const port = (name: keyof typeof DEV_PORTS) => (fixed ? DEV_PORTS[name] : 0);
   const lease = String(options.leaseTtlSeconds ?? 15);
   const env = { LOG_PRETTY: options.prettyLogs ? "1" : "0" };
+  // Through the environment, like the guest key: argv is visible to every `ps`.
+  const withToken = (binary: string) =>
+    options.token === undefined ? env : { ...env, [`${envPrefix(binary)}TOKEN`]: options.token };
   const controller = (p: PortBook) => ["--controller-endpoint", p.endpoint(SEED.controller)];
 
   const mock = (name: string, key: "ow1" | "ow2"): ProcessSpec => ({
@@ -94,7 +100,7 @@ export function seedTopology(options: SeedScenarioOptions): Topology {
       "--lister-period",
       String(options.listerPeriodSeconds ?? 1),
     ],
-    env: { ...env, SOE_EDGECOMPUTERWSK_WSK_AUTH: GUEST_KEY },
+    env: { ...withToken("edgecomputerwsk"), SOE_EDGECOMPUTERWSK_WSK_AUTH: GUEST_KEY },
   });
 
   return {
@@ -105,7 +111,7 @@ export function seedTopology(options: SeedScenarioOptions): Topology {
         binary: "edgecontroller",
         ports: { main: port("controller") },
         args: (p) => ["--server-endpoint", p.endpoint(SEED.controller), "--lease-ttl", lease],
-        env,
+        env: withToken("edgecontroller"),
       },
       {
         name: SEED.router,
@@ -120,7 +126,7 @@ export function seedTopology(options: SeedScenarioOptions): Topology {
           "--lease-ttl",
           lease,
         ],
-        env,
+        env: withToken("edgerouter"),
       },
       mock(SEED.ow1, "ow1"),
       mock(SEED.ow2, "ow2"),
@@ -138,7 +144,7 @@ export function seedTopology(options: SeedScenarioOptions): Topology {
           "--lease-ttl",
           lease,
         ],
-        env,
+        env: withToken("edgecomputer"),
       },
       {
         name: SEED.proxy,

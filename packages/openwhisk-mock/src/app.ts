@@ -78,6 +78,8 @@ export function createOpenWhiskMock(input: OpenWhiskMockOptions = {}): OpenWhisk
   registerPackageRoutes(app, { store: entities, options });
   registerActivationRoutes(app, { store: activations });
   app.notFound((c) => errorResponse(c, 404, ErrorText.noRoute));
+  // Mounted under serve()'s root app, whose own not-found would answer first.
+  app.all("*", (c) => errorResponse(c, 404, ErrorText.noRoute));
   app.onError((_error, c) => errorResponse(c, 500, ErrorText.internal));
 
   const close = () => runner.close();

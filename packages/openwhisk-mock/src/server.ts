@@ -1,6 +1,5 @@
-import type { Server } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
-import { createAdaptorServer } from "@hono/node-server";
+import type { Hono } from "hono";
+import { formatEndpoint, serve } from "@soe/runtime";
 import { createOpenWhiskMock, type OpenWhiskMock } from "./app.js";
 import type { OpenWhiskMockOptions } from "./mock-options.js";
 
@@ -20,43 +19,35 @@ export interface RunningOpenWhiskMock {
   close(): Promise<void>;
 }
 
-/** Serves the mock with @hono/node-server on an HTTP/1.1 port. */
+/**
+ * Serves the mock through `@soe/runtime`'s serve(), as every service is served: HTTP/1.1 and
+ * HTTP/2, /healthz and /metrics, header and request timeouts, and the same answers to requests
+ * that cannot be served at all.
+ */
 export async function startOpenWhiskMock(
   options: StartOpenWhiskMockOptions = {},
 ): Promise<RunningOpenWhiskMock> {
   const host = options.host ?? "127.0.0.1";
   const mock = createOpenWhiskMock(options);
-  const server = createAdaptorServer({ fetch: mock.app.fetch, hostname: host }) as Server;
-  // Bounded waits for slow or silent clients; responses may still take the blocking wait.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 20_000;
-  server.keepAliveTimeout = 5_000;
-
-  const sockets = new Set<Socket>();
-  server.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+  const server = await serve({
+    name: "openwhisk-mock",
+    endpoint: formatEndpoint({ host, port: options.port ?? 0 }),
+    // serve() takes apps of hono's blank Env; the mock's only adds context variables of its own.
+    http: mock.app as unknown as Hono,
+    // Bounded waits for slow or silent clients; responses may still take the blocking wait.
+    requestTimeoutMs: 30_000,
+    headersTimeoutMs: 20_000,
+    // Keep-alive and in-flight connections would hold close() open: end them soon.
+    drainTimeoutMs: 500,
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(":") ? `[${host}]` : host;
 
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      // Keep-alive and in-flight connections would hold close() open: end them now.
-      for (const socket of sockets) socket.destroy();
+    closing ??= (async () => {
       mock.close();
-    });
+      await server.close();
+    })();
     return closing;
   };
-  return { url: `http://${shownHost}:${port}`, port, mock, close };
+  return { url: server.url, port: server.port, mock, close };
 }

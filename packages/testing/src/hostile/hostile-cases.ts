@@ -6,6 +6,11 @@ export interface FuzzTarget {
   readonly procedures: readonly string[];
   /** Plain HTTP paths served on the port (beside `/healthz` and `/metrics`). */
   readonly httpPaths: readonly string[];
+  /**
+   * Headers most inputs carry (e.g. valid credentials), so hostile bodies get past the door and
+   * reach the handlers; the rest go without, to hit the door itself.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Raw bytes on a fresh HTTP/1.1 (or unsorted) connection, written in chunks `gapMs` apart. */
@@ -186,6 +191,10 @@ function http1Case(rng: SeededBytes, target: FuzzTarget, index: number): Http1Ca
   const requestBody = body(rng);
   const method = rng.chance(0.8) ? "POST" : rng.pick(methods);
   const headers = [`Host: ${authority(rng)}`];
+  if (rng.chance(0.7)) {
+    for (const [name, value] of Object.entries(target.headers ?? {}))
+      headers.push(`${name}: ${value}`);
+  }
   const type = rng.pick(contentTypes);
   if (type !== "") headers.push(`Content-Type: ${type}`);
   if (rng.chance(0.1)) headers.push(`grpc-timeout: ${rng.pick(grpcTimeouts)}`);
@@ -247,6 +256,7 @@ function http2RequestCase(rng: SeededBytes, target: FuzzTarget, index: number): 
     ":method": rng.chance(0.85) ? "POST" : rng.pick(methods.filter((m) => m !== "CONNECT")),
     ":path": path(rng, target),
     ":authority": authority(rng),
+    ...(rng.chance(0.7) ? target.headers : {}),
   };
   const type = rng.pick(contentTypes);
   if (type !== "") headers["content-type"] = type;

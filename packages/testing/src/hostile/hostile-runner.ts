@@ -152,7 +152,11 @@ export class HostileRunner {
           body: text,
         });
       };
-      const timer = setTimeout(() => finish("pending"), this.#timeoutMs);
+      // A stream that answered and is still sending (server streaming) has answered.
+      const timer = setTimeout(
+        () => finish(status === undefined ? "pending" : "answered"),
+        this.#timeoutMs,
+      );
       stream.on("response", (headers) => {
         status = headers[":status"];
         contentType = headers["content-type"];
