@@ -7,7 +7,10 @@
 #   3. makes a local docker.io/library/node:24-slim (scripts/images/node-standin): Debian
 #      bookworm by debootstrap, node and npm from the npm registry; the rootfs tarball and the
 #      npm packages are cached in $SOE_IMAGES_CACHE (default /var/tmp/soe-images) between runs;
-#   4. builds the six images, unmodified Dockerfiles, context = the repository root;
+#   4. checks the per-service Dockerfiles are the root one's copies (scripts/dockerfiles.sh), then
+#      builds the six images from the one Dockerfile, context = the repository root: the first
+#      through its own copy (docker build -f services/controller/Dockerfile .), the others with
+#      --build-arg SERVICE=<name>, as compose.yaml does;
 #   5. starts compose.yaml with podman-compose, the proxy published on a free loopback port;
 #   6. waits until every container is healthy (podman healthcheck run: no systemd here);
 #   7. invokes /guest/copy through the proxy with the openwhisk npm client
@@ -31,13 +34,8 @@ NPM_VERSION=11.19.1
 SUITE=bookworm
 MIRROR=${SOE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 GUEST_KEY=23bc46b1-71f6-4ed5-8c54-816aa4f8c502:123zO3xZCLrMN6v2BKK1dXYFpXlPkccOFqm12CdAsMgRU4VrNZ9lyGVCGuMDGIwP
-# image name (as compose.yaml's image: soe/NAME:dev) → Dockerfile folder
+# image name (as compose.yaml's image: soe/NAME:dev) = the Dockerfile's SERVICE argument
 IMAGES=(controller router computer wsk-computer wsk-proxy openwhisk-mock)
-declare -A DIR=(
-  [controller]=services/controller [router]=services/router [computer]=services/computer
-  [wsk-computer]=services/wsk-computer [wsk-proxy]=services/wsk-proxy
-  [openwhisk-mock]=packages/openwhisk-mock
-)
 SERVICES=(controller router ow1 ow2 wsk1 wsk2 computer proxy) # compose.yaml's services
 PROJECT=soe-images-$$
 
@@ -203,14 +201,16 @@ echo "docker.io/library/node:24-slim = Debian $SUITE + node $(podman run --rm do
 lap "base image + node:24-slim stand-in"
 
 # ---- 4. the service images ------------------------------------------------------------------
-step "build the images (podman build -f <dir>/Dockerfile .)"
-# The first build makes the layers that every Dockerfile shares (pnpm, the fetched store, the
+step "build the images (podman build --build-arg SERVICE=<name> .)"
+bash scripts/dockerfiles.sh --check || fail "per-service Dockerfiles out of step with ./Dockerfile"
+# The first build makes the layers that every image shares (pnpm, the fetched store, the
 # installed workspace, tini); the other five then build $JOBS at a time.
 JOBS=${SOE_IMAGES_JOBS:-2}
-build_one() { # build_one NAME: writes its result line to $TMP/logs/result-NAME
+build_one() { # build_one NAME [ARGS...]: writes its result line to $TMP/logs/result-NAME
   local name=$1 t
+  shift
   t=$(now)
-  if podman build -f "${DIR[$name]}/Dockerfile" -t "localhost/soe/$name:dev" . >"$TMP/logs/build-$name.log" 2>&1; then
+  if podman build "$@" -t "localhost/soe/$name:dev" . >"$TMP/logs/build-$name.log" 2>&1; then
     printf '  %-16s built  %6ss  %s\n' "$name" "$(secs "$t" "$(now)")" \
       "$(podman image inspect --format '{{.Size}}' "localhost/soe/$name:dev" | awk '{ printf "%d MB", $1 / 1e6 }')" \
       >"$TMP/logs/result-$name"
@@ -219,12 +219,13 @@ build_one() { # build_one NAME: writes its result line to $TMP/logs/result-NAME
       tail -25 "$TMP/logs/build-$name.log" | sed 's/^/    /'; } >"$TMP/logs/result-$name"
   fi
 }
-build_one "${IMAGES[0]}"
+# controller's copy of the Dockerfile, SERVICE by default: the per-service command works
+build_one "${IMAGES[0]}" -f "services/${IMAGES[0]}/Dockerfile"
 cat "$TMP/logs/result-${IMAGES[0]}"
 running=0
 for name in "${IMAGES[@]:1}"; do
   if [ "$running" -ge "$JOBS" ]; then wait -n || true; running=$((running - 1)); fi
-  build_one "$name" &
+  build_one "$name" --build-arg "SERVICE=$name" &
   running=$((running + 1))
 done
 wait
