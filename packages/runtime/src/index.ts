@@ -12,6 +12,8 @@ export {
 export { RequestNotSentError, requestNotSent } from "./grpc-transport.js";
 export { type BoundedRead, readBounded } from "./bounded-body.js";
 export { type Endpoint, endpointUrl, formatEndpoint, parseEndpoint } from "./endpoint.js";
+// The reference's string order (std::map), for tables, dumps and membership.
+export { compareText } from "./text-order.js";
 export {
   type ClientTlsOptions,
   loadClientTls,

@@ -1,9 +1,9 @@
+import { compareText } from "@soe/runtime";
 import { INSTALL_WEIGHT } from "./flat-installer.js";
 import { type HierObjective, homeRouterAddress } from "./home-router.js";
 import { EMPTY_PLAN, type InstallPlan, type InstallStep, type RouteEntry } from "./install-plan.js";
 import type { Installer } from "./installer.js";
 import type { MembershipEvent, MembershipView, RouterRecord } from "./membership.js";
-import { compareText } from "./text-order.js";
 import { endpointAddress, InvalidNode, type Topology } from "./topology.js";
 
 export interface HierInstallerOptions {

@@ -1,3 +1,4 @@
+import { compareText } from "@soe/runtime";
 import {
   type ComputerRecord,
   type Container,
@@ -8,7 +9,6 @@ import {
   type RouterRecord,
   sameContainers,
 } from "./membership-records.js";
-import { compareText } from "./text-order.js";
 
 export type {
   ComputerRecord,
