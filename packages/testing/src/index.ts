@@ -2,6 +2,14 @@ export { makeTestCerts, type TestCerts } from "./certs.js";
 export { eventually } from "./eventually.js";
 export { type Callback, grpc, loadUiiitRpc, unary } from "./grpc-js.js";
 export {
+  type AnnouncedComputer,
+  type AnnouncedContainer,
+  type RecordedCall,
+  type RecordingController,
+  type RecordingControllerOptions,
+  startRecordingController,
+} from "./recording-controller.js";
+export {
   type CaseOutcome,
   type FuzzTarget,
   type HostileCase,

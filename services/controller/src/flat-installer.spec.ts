@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { type ControllerOutcome, EdgeController } from "./edge-controller.js";
 import { FlatInstaller } from "./flat-installer.js";
 import { formatInstallStep } from "./install-plan.js";
-import { replayPlan } from "./install-replay.js";
+import { replayPlan } from "../test/install-replay.js";
 import type { Container } from "./membership.js";
 
 /** The reference tests' containers: `cont0`, `cpu0`, lambda{from+i}, 2 workers. */

@@ -3,7 +3,7 @@ import { type ControllerOutcome, EdgeController } from "./edge-controller.js";
 import { HierInstaller } from "./hier-installer.js";
 import type { HierObjective } from "./home-router.js";
 import { formatInstallStep } from "./install-plan.js";
-import { replayPlan } from "./install-replay.js";
+import { replayPlan } from "../test/install-replay.js";
 import { formatMembership } from "./membership-records.js";
 import type { Container } from "./membership.js";
 import { InvalidNode, Topology } from "./topology.js";

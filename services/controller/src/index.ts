@@ -17,7 +17,6 @@ export {
   type RouterOp,
   toEdgeRouterConfs,
 } from "./install-plan.js";
-export { type RouterFailureHandler, replayPlan } from "./install-replay.js";
 export type { Installer } from "./installer.js";
 export {
   InvalidAnnouncement,

@@ -1,17 +1,13 @@
 import { type RunningOpenWhiskMock, startOpenWhiskMock } from "@soe/openwhisk-mock";
+import { type RecordingController, startRecordingController } from "@soe/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createWskComputerServer,
   type WskComputerServer,
   type WskComputerServerOptions,
 } from "../src/wsk-computer-server.js";
-import { deleteAction, putAction, putPackage } from "./fixtures.js";
+import { deleteAction, putAction, putPackage, unusedPort } from "./fixtures.js";
 import { captureLogs, eventually } from "./log-capture.js";
-import {
-  type RecordingController,
-  startRecordingController,
-  unusedPort,
-} from "./recording-controller.js";
 import { GUEST_KEY } from "@soe/openwhisk-mock";
 
 // The lister and the announcer against a mock OpenWhisk and a recording controller (reference
@@ -30,7 +26,9 @@ async function mock(
 }
 
 async function controller(port?: number): Promise<RecordingController> {
-  const started = await startRecordingController(port);
+  const started = await startRecordingController(
+    port === undefined ? {} : { endpoint: `127.0.0.1:${port}` },
+  );
   cleanups.push(() => started.close());
   return started;
 }
@@ -49,7 +47,8 @@ async function computer(
   return started;
 }
 
-const announced = (c: RecordingController) => c.calls.filter((call) => call.kind === "announce");
+const announced = (c: RecordingController) =>
+  c.calls.filter((call) => call.method === "announceComputer");
 
 describe("announcement of the OpenWhisk actions", () => {
   it("announces every action with its namespace and package, once its server listens", async () => {
@@ -60,13 +59,20 @@ describe("announcement of the OpenWhisk actions", () => {
     const wsk = await computer({ apiRoot: ow.url, controllerEndpoint: ctl.endpoint });
     const [first] = await eventually(() => announced(ctl)[0] && announced(ctl), "an announcement");
     expect(first).toEqual({
-      kind: "announce",
-      endpoint: wsk.serverEndpoint,
-      containers: [
-        { name: "/guest/copy", processor: "openwhisk", lambda: "/guest/copy", numWorkers: 1 },
-        { name: "/guest/echo", processor: "openwhisk", lambda: "/guest/echo", numWorkers: 1 },
-        { name: "/guest/pkg/act", processor: "openwhisk", lambda: "/guest/pkg/act", numWorkers: 1 },
-      ],
+      method: "announceComputer",
+      info: {
+        edgeServerEndpoint: wsk.serverEndpoint,
+        containers: [
+          { name: "/guest/copy", processor: "openwhisk", lambda: "/guest/copy", numWorkers: 1 },
+          { name: "/guest/echo", processor: "openwhisk", lambda: "/guest/echo", numWorkers: 1 },
+          {
+            name: "/guest/pkg/act",
+            processor: "openwhisk",
+            lambda: "/guest/pkg/act",
+            numWorkers: 1,
+          },
+        ],
+      },
       serving: true,
     });
   });
@@ -81,7 +87,7 @@ describe("announcement of the OpenWhisk actions", () => {
     });
     const port = wsk.serverEndpoint.split(":")[1];
     const [first] = await eventually(() => announced(ctl)[0] && announced(ctl), "an announcement");
-    expect(first?.endpoint).toBe(`edge-1.example:${port}`);
+    expect(first?.info.edgeServerEndpoint).toBe(`edge-1.example:${port}`);
     expect(wsk.announcedEndpoint).toBe(`edge-1.example:${port}`);
   });
 
@@ -107,7 +113,7 @@ describe("announcement of the OpenWhisk actions", () => {
     const ctl = await controller();
     await computer({ apiRoot: ow.url, controllerEndpoint: ctl.endpoint, leaseTtlMs: 150 });
     const calls = await eventually(() => announced(ctl).length >= 3 && announced(ctl), "refreshes");
-    const distinct = new Set(calls.map((c) => JSON.stringify([c.endpoint, c.containers])));
+    const distinct = new Set(calls.map((c) => JSON.stringify(c.info)));
     expect(distinct.size).toBe(1);
   });
 
@@ -137,7 +143,7 @@ describe("announcement of the OpenWhisk actions", () => {
     await first.close();
     await eventually(() => ctl.lastLambdas()?.length === 0, "the empty announcement");
     const afterDown = announced(ctl).at(-1);
-    expect(afterDown?.containers).toEqual([]);
+    expect(afterDown?.info.containers).toEqual([]);
 
     await mock({ port: first.port, preload: ["copy", "echo"] });
     await eventually(() => ctl.lastLambdas()?.length === 2, "the announcement after recovery");
@@ -172,9 +178,8 @@ describe("announcement of the OpenWhisk actions", () => {
     await eventually(() => ctl.lastLambdas(), "the announcement");
     await wsk.close();
     expect(ctl.calls.at(-1)).toEqual({
-      kind: "remove",
-      endpoint: wsk.serverEndpoint,
-      containers: [],
+      method: "removeComputer",
+      info: { edgeServerEndpoint: wsk.serverEndpoint, containers: [] },
     });
   });
 });

@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import { GUEST_KEY } from "@soe/openwhisk-mock";
 
 /** Creates (or replaces) a nodejs action through the mock's REST API, as `wsk action update` would. */
@@ -41,4 +42,14 @@ async function rest(
   });
   if (!response.ok)
     throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+}
+
+/** A loopback port with nothing listening on it (for a controller that is not there yet). */
+export async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

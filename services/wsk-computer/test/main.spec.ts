@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startOpenWhiskMock } from "@soe/openwhisk-mock";
+import { startRecordingController } from "@soe/testing";
 import { describe, expect, it } from "vitest";
 import { eventually } from "./log-capture.js";
-import { startRecordingController } from "./recording-controller.js";
 
 // The edgecomputerwsk process as an operator runs it: the reference documentation's options
 // (with its `--server` and `--controller` prefixes), the key from the environment, SIGTERM.
@@ -76,7 +76,7 @@ describe("edgecomputerwsk", () => {
       expect(ctl.lastLambdas()).toEqual(["/guest/copy"]);
       run.child.kill("SIGTERM");
       expect(await run.exited).toBe(0);
-      expect(ctl.calls.at(-1)?.kind).toBe("remove");
+      expect(ctl.calls.at(-1)?.method).toBe("removeComputer");
       expect(run.output()).toContain("Set of actions at");
       expect(run.output()).not.toContain(KEY.split(":")[1]);
       expect(run.output()).not.toContain(Buffer.from(KEY).toString("base64"));

@@ -2,10 +2,10 @@ import { createClient } from "@connectrpc/connect";
 import { type RunningOpenWhiskMock, startOpenWhiskMock } from "@soe/openwhisk-mock";
 import { EdgeServer } from "@soe/proto";
 import { createTransport } from "@soe/runtime";
+import { type RecordingController, startRecordingController } from "@soe/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWskComputerServer } from "../src/wsk-computer-server.js";
 import { captureLogs, eventually } from "./log-capture.js";
-import { type RecordingController, startRecordingController } from "./recording-controller.js";
 
 // The OpenWhisk key (and the control-plane token) never appear in a log line, a retcode, an
 // output or an error, whatever path a call takes (reference §12.2: the original logged it).
