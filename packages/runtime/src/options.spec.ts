@@ -5,9 +5,7 @@ import {
   envName,
   envPrefix,
   formatHelp,
-  type OptionSpec,
   type OptionValues,
-  type ProgramSpec,
   parseOptions,
 } from "./options.js";
 
@@ -209,19 +207,9 @@ describe("parseOptions", () => {
 });
 
 describe("environment variables per binary", () => {
-  const computer = defineProgram({
-    name: "edgecomputerwsk",
-    version: "0",
-    summary: "",
-    options: {
-      serverEndpoint: { type: "string", help: "", default: "0.0.0.0:6473" },
-      controllerEndpoint: { type: "string", help: "" },
-    },
-  });
-  const endpoint = (
-    p: ProgramSpec<{ serverEndpoint: OptionSpec; controllerEndpoint: OptionSpec }>,
-    env: Record<string, string>,
-  ) => {
+  // the same options under another binary's name
+  const computer = { ...program, name: "edgecomputerwsk" };
+  const endpoint = (p: typeof program, env: Record<string, string>) => {
     const result = parseOptions(p, base, env);
     if (result.kind !== "ok") throw new Error(JSON.stringify(result));
     return { value: result.values.serverEndpoint, warnings: result.warnings };

@@ -27,6 +27,17 @@ async function submitted(c: ComputerServer, before: number, count: number): Prom
   expect(await eventually(() => tasksIn(c) === before + count)).toBe(true);
 }
 
+/**
+ * Moves `t` to 1 ms short of `ms` from now, where the model's `count` tasks still run, then to
+ * 1 ms past it (the timer is armed to the next whole ms after a completion instant).
+ */
+function runFor(c: ComputerServer, t: ManualTime, ms: number, count: number): void {
+  const start = t.now;
+  t.advanceTo(start + ms - 1);
+  expect(tasksIn(c)).toBe(count);
+  t.advanceTo(start + ms + 1);
+}
+
 beforeAll(async () => {
   time = new ManualTime();
   computer = await createComputerServer({
@@ -47,11 +58,7 @@ describe("RunLambda on the simulated model", () => {
   test("a lambda sized to 200 ms completes when its 200 ms of model time have passed", async () => {
     const call = lambdas().runLambda({ name: "clambda0", input: INPUT_200MS, hops: 0 });
     await submitted(computer, 0, 1);
-    const start = time.now;
-    time.advanceTo(start + 199);
-    expect(tasksIn(computer)).toBe(1);
-    // the timer is armed to the next whole ms after the model's completion instant
-    time.advanceTo(start + 201);
+    runFor(computer, time, 200, 1);
     const response = await call;
     expect(tasksIn(computer)).toBe(0);
     expect(response.retcode).toBe("OK");
@@ -72,10 +79,7 @@ describe("RunLambda on the simulated model", () => {
       lambdas().runLambda({ name: "glambda0", input: INPUT_200MS }),
     ]);
     await submitted(computer, 0, 2);
-    const start = time.now;
-    time.advanceTo(start + 399);
-    expect(tasksIn(computer)).toBe(2);
-    time.advanceTo(start + 401);
+    runFor(computer, time, 400, 2);
     const responses = await both;
     expect(responses.map((r) => r.retcode)).toEqual(["OK", "OK"]);
     expect(responses.map((r) => r.ptime)).toEqual([400, 400]);
@@ -247,10 +251,7 @@ describe("reference §5.4 acceptance: intel-server, one container with one worke
       for (let i = 0; i < 2; i++) {
         const call = client.runLambda({ name: "clambda0", input });
         await submitted(intel, 0, 1);
-        const start = intelTime.now;
-        intelTime.advanceTo(start + 250);
-        expect(tasksIn(intel)).toBe(1);
-        intelTime.advanceTo(start + 251);
+        runFor(intel, intelTime, 251, 1);
         expect(await call).toMatchObject({ retcode: "OK", output: input, ptime: 251 });
       }
 
