@@ -1,6 +1,6 @@
-import type { InstallPlan, InstallStep } from "./install-plan.js";
+import type { InstallPlan, InstallStep } from "../src/install-plan.js";
 
-/** What replayPlan needs of the controller. */
+/** What replayPlan needs of the controller (FlatInstaller and HierInstaller outcomes). */
 export interface RouterFailureHandler {
   routerFailed(tableEndpoint: string): { readonly plan: InstallPlan };
 }
