@@ -122,12 +122,16 @@ export interface AttackReport {
   readonly tally: ReadonlyMap<string, number>;
 }
 
-/** Runs `cases` against a port in batches, calling `between` after each batch. */
+/**
+ * Runs `cases` against a port in batches, `concurrency` at a time, calling `between` after
+ * each batch.
+ */
 export async function attack(
   port: HostilePort,
   cases: readonly HostileCase[],
   between: () => Promise<void>,
   batch = 400,
+  concurrency = 8,
 ): Promise<AttackReport> {
   const runner = new HostileRunner({ host: port.host, port: port.port });
   const violations: string[] = [];
@@ -135,7 +139,7 @@ export async function attack(
   try {
     for (let start = 0; start < cases.length; start += batch) {
       const slice = cases.slice(start, start + batch);
-      const outcomes = await runner.runAll(slice, 8);
+      const outcomes = await runner.runAll(slice, concurrency);
       slice.forEach((c, i) => {
         const outcome = outcomes[i] as CaseOutcome;
         const key = `${outcome.kind} ${outcome.result} ${outcome.status ?? "-"}`;

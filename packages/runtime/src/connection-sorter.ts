@@ -19,6 +19,10 @@ export function sortCleartext(
   silenceMs: number,
   dispatch: (socket: Socket, http2: boolean) => void,
 ): void {
+  // Until a protocol server owns the socket nothing else listens for its errors, and an
+  // unhandled 'error' (a client resetting mid-sniff: ECONNRESET) would kill the process.
+  const failed = () => socket.destroy();
+  socket.on("error", failed);
   const silent = () => socket.destroy();
   socket.setTimeout(silenceMs, silent);
   let seen: Buffer = Buffer.alloc(0);
@@ -27,6 +31,7 @@ export function sortCleartext(
     const http2 = startsHttp2Preface(seen);
     if (http2 && seen.byteLength < http2Preface.byteLength) return;
     socket.off("data", onData);
+    socket.off("error", failed);
     socket.setTimeout(0);
     socket.off("timeout", silent);
     socket.pause();

@@ -3,12 +3,11 @@ import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { Code, ConnectError, createConnectRouter, type Interceptor } from "@connectrpc/connect";
 import type { UniversalHandler } from "@connectrpc/connect/protocol";
 import {
-  compressionBrotli,
-  compressionGzip,
   universalRequestFromNodeRequest,
   universalResponseToNodeResponse,
 } from "@connectrpc/connect-node";
 import type { Logger } from "./logger.js";
+import { requestCompressions } from "./request-compression.js";
 import { rejectRequest } from "./request-rejection.js";
 import { isValidRequestTarget } from "./request-target.js";
 import { recordRoutes, type Routes, type UnaryRoute } from "./service-registry.js";
@@ -47,7 +46,7 @@ export function createRpcAdapter(options: RpcAdapterOptions): RpcAdapter {
     readMaxBytes: options.readMaxBytes,
     writeMaxBytes: options.writeMaxBytes,
     maxTimeoutMs: options.maxTimeoutMs,
-    acceptCompression: [compressionGzip, compressionBrotli],
+    acceptCompression: [...requestCompressions],
   });
   const unaryRoutes = recordRoutes(router, options.routes);
   const handlers = new Map<string, UniversalHandler>();

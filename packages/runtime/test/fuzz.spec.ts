@@ -61,7 +61,8 @@ describe(`hostile input on one serve() port (seed ${seed})`, () => {
     const outcomes = await runner.runAll(cases, 1);
     runner.close();
     expect(broken(cases, outcomes)).toEqual([]);
-    expect(outcomes.every((o) => o.result === "answered")).toBe(true);
+    const whole = outcomes.filter((_, i) => cases[i]?.kind !== "h1" || cases[i]?.complete);
+    expect(whole.every((o) => o.result === "answered")).toBe(true);
     await validCallSucceeds();
   });
 

@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import type { HostileCase } from "./hostile-cases.js";
 
 const rpc = "/uiiit.rpc.EdgeServer/RunLambda";
@@ -13,7 +14,7 @@ function h2(label: string, headers: Record<string, string>, body: Buffer): Hosti
 
 /**
  * Every input that ever broke a service, kept as a regression test for every port (issue
- * "Hardening"). Each is a whole request: the port must answer it and keep serving.
+ * "Hardening"). The port must answer each whole request, and survive every one.
  */
 export function regressionCorpus(procedure: string = rpc): HostileCase[] {
   const json = (host: string) =>
@@ -59,5 +60,25 @@ export function regressionCorpus(procedure: string = rpc): HostileCase[] {
       `CONNECT ${procedure} HTTP/1.1\r\nHost: x\r\nconnection: close\r\n\r\n`,
     ),
     h1("a backslash in the path", "GET /a\\b HTTP/1.1\r\nHost: x\r\nconnection: close\r\n\r\n"),
+    // zlib's "unexpected end of file" was an internal error, a 500.
+    h1(
+      "a gzip body cut short",
+      Buffer.concat([
+        Buffer.from(
+          `POST ${procedure} HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\n` +
+            "content-encoding: gzip\r\ncontent-length: 12\r\nconnection: close\r\n\r\n",
+        ),
+        gzipSync(Buffer.from('{"name":"copy","input":"cut short"}')).subarray(0, 12),
+      ]),
+    ),
+    // An unhandled ECONNRESET on a socket whose protocol was not yet known killed every service.
+    {
+      kind: "h1",
+      label: "a reset while the first bytes are sorted",
+      chunks: [Buffer.from("PO")],
+      gapMs: 0,
+      complete: false,
+      reset: true,
+    },
   ];
 }

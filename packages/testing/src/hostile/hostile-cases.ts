@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { SeededBytes } from "./seeded-bytes.js";
 
 /** What a port serves, so the fuzz aims most inputs at paths that reach real handlers. */
@@ -21,6 +22,8 @@ export interface Http1Case {
   readonly gapMs: number;
   /** Whether the request is whole, so the server owes an answer (not just a timeout). */
   readonly complete: boolean;
+  /** Reset the connection (TCP RST) right after the bytes are written. */
+  readonly reset?: boolean;
 }
 
 /** One HTTP/2 request through node:http2, with headers of our choosing. */
@@ -198,41 +201,50 @@ function http1Case(rng: SeededBytes, target: FuzzTarget, index: number): Http1Ca
   const type = rng.pick(contentTypes);
   if (type !== "") headers.push(`Content-Type: ${type}`);
   if (rng.chance(0.1)) headers.push(`grpc-timeout: ${rng.pick(grpcTimeouts)}`);
-  if (rng.chance(0.1)) headers.push(`Content-Encoding: ${rng.pick(["gzip", "br", "nope"])}`);
+  let encoded = requestBody;
+  if (rng.chance(0.1)) {
+    const encoding = rng.pick(["gzip", "br", "nope"]);
+    headers.push(`Content-Encoding: ${encoding}`);
+    // Sometimes real compressed bytes cut short, not just noise.
+    if (encoding === "gzip" && rng.chance(0.5)) {
+      const zipped = gzipSync(requestBody);
+      encoded = zipped.subarray(0, rng.below(zipped.length));
+    }
+  }
   if (rng.chance(0.1)) headers.push("Connect-Protocol-Version: 1");
   if (rng.chance(0.05)) headers.push(`X-Big: ${"a".repeat(20_000)}`);
   let complete = true;
   let framing: string;
   switch (rng.below(10)) {
     case 0:
-      framing = `Content-Length: ${requestBody.length + 1 + rng.below(1000)}`;
+      framing = `Content-Length: ${encoded.length + 1 + rng.below(1000)}`;
       complete = false;
       break;
     case 1:
       framing = `Content-Length: ${rng.pick(["-1", "nope", "1, 2", "99999999999999999999"])}`;
       break;
     case 2:
-      framing = `Transfer-Encoding: chunked\r\nContent-Length: ${requestBody.length}`;
+      framing = `Transfer-Encoding: chunked\r\nContent-Length: ${encoded.length}`;
       break;
     case 3:
       framing = "Transfer-Encoding: chunked";
       break;
     default:
-      framing = `Content-Length: ${requestBody.length}`;
+      framing = `Content-Length: ${encoded.length}`;
   }
   const version = rng.chance(0.05)
     ? rng.pick(["HTTP/1.0", "HTTP/0.9", "HTTP/3.0", "HTTX/1.1"])
     : "HTTP/1.1";
   const head = `${method} ${path(rng, target)} ${version}\r\n${headers.join("\r\n")}\r\n${framing}\r\nConnection: close\r\n\r\n`;
-  let payload = requestBody;
+  let payload = encoded;
   if (framing === "Transfer-Encoding: chunked") {
     // A chunk size that may lie, and maybe no last chunk: then the request is not whole.
     const honestSize = rng.chance(0.5);
     const lastChunk = rng.chance(0.8);
     if (!honestSize || !lastChunk) complete = false;
     payload = Buffer.concat([
-      Buffer.from(`${honestSize ? requestBody.length.toString(16) : rng.printable(3)}\r\n`),
-      requestBody,
+      Buffer.from(`${honestSize ? encoded.length.toString(16) : rng.printable(3)}\r\n`),
+      encoded,
       Buffer.from(lastChunk ? "\r\n0\r\n\r\n" : "\r\n"),
     ]);
   }
@@ -247,6 +259,17 @@ function http1Case(rng: SeededBytes, target: FuzzTarget, index: number): Http1Ca
   if (rng.chance(0.1)) {
     bytes = bytes.subarray(0, rng.below(bytes.length));
     complete = false;
+  }
+  if (rng.chance(0.05)) {
+    // A client that resets after a few bytes, often before the server knows the protocol.
+    return {
+      kind: "h1",
+      label: `h1 #${index}`,
+      chunks: [bytes.subarray(0, rng.below(Math.min(bytes.length, 24)))],
+      gapMs: 0,
+      complete: false,
+      reset: true,
+    };
   }
   return { kind: "h1", label: `h1 #${index}`, chunks: [bytes], gapMs: 0, complete };
 }

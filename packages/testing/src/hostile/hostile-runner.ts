@@ -106,6 +106,13 @@ export class HostileRunner {
           socket.write(chunk);
           if (c.gapMs > 0) await sleep(c.gapMs);
         }
+        if (c.reset === true) {
+          // Once connected and the bytes are out: an RST, not a FIN.
+          if (socket.connecting) await new Promise((resolve) => socket.once("connect", resolve));
+          await new Promise((resolve) => setImmediate(resolve));
+          if (!socket.destroyed) socket.resetAndDestroy();
+          finish("closed");
+        }
       })();
     });
   }
