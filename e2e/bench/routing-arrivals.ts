@@ -1,4 +1,4 @@
-import { mulberry32 } from "@soe/router";
+import { mulberry32 } from "@soe/reference";
 
 /** One call of an open-loop load: when it arrives (ms from the start) and which client sends it. */
 export interface Arrival {

@@ -1,6 +1,6 @@
 import { createClient } from "@connectrpc/connect";
 import { EdgeRouter, EdgeRouterConf_Action } from "@soe/proto";
-import { formatTableDump } from "@soe/router";
+import { formatTableDump } from "@soe/reference";
 import { type ClientOptions, createTransport } from "@soe/runtime";
 import { type CliIO, errorText, UsageError } from "./cli-io.js";
 

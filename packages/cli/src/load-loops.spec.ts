@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { type LambdaResponse, LambdaResponseSchema } from "@soe/proto";
-import { FakeClock } from "@soe/router";
+import { FakeClock } from "@soe/testing";
 import { describe, expect, it, vi } from "vitest";
 import { LambdaRequestFactory } from "./lambda-request-factory.js";
 import { type LoopContext, runClosedLoop, runOpenLoop } from "./load-loops.js";

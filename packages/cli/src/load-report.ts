@@ -1,4 +1,4 @@
-import { formatCppFloat } from "@soe/router";
+import { formatCppFloat } from "@soe/reference";
 import type { LambdaResponse } from "@soe/proto";
 import type { TextSink } from "./cli-io.js";
 import { formatResultLine, formatStatLine } from "./result-line.js";

@@ -1,4 +1,4 @@
-import { mulberry32, type Rng } from "@soe/router";
+import { mulberry32, type Rng } from "@soe/reference";
 
 /** What a stream of random numbers is for: each has its own, so one never shifts another. */
 export const RandomStream = { sizes: 0, pacing: 1, destinations: 2 } as const;

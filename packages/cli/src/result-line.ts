@@ -1,4 +1,4 @@
-import { formatCppFloat } from "@soe/router";
+import { formatCppFloat } from "@soe/reference";
 import type { SummaryStat } from "./summary-stat.js";
 
 export interface ResultLine {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClient } from "@connectrpc/connect";
 import { EdgeComputer } from "@soe/proto";
-import { formatCppFloat } from "@soe/router";
+import { formatCppFloat } from "@soe/reference";
 import { Backoff, type ClientOptions, createTransport, type Logger } from "@soe/runtime";
 import { type CliIO, errorText } from "./cli-io.js";
 

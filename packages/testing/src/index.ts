@@ -1,5 +1,6 @@
 export { makeTestCerts, type TestCerts } from "./certs.js";
 export { eventually } from "./eventually.js";
+export { FakeClock } from "./fake-clock.js";
 export { type Callback, grpc, loadUiiitRpc, unary } from "./grpc-js.js";
 export {
   type AnnouncedComputer,

@@ -4,7 +4,7 @@ import { Conf } from "@soe/runtime";
 import { makeLocalOptimizer } from "../src/optimizers/optimizer-factory.js";
 import { makeForwardingTable } from "../src/policies/policy-factory.js";
 import { RouterTables } from "../src/router-tables.js";
-import { mulberry32 } from "../src/seeded-random.js";
+import { mulberry32 } from "@soe/reference";
 
 /** Part (b): what one pick costs the router, per policy and number of destinations. */
 export interface PickCostOptions {

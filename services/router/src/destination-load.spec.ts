@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DestinationLoad } from "./destination-load.js";
-import { FakeClock } from "./fake-clock.js";
+import { FakeClock } from "@soe/testing";
 
 describe("DestinationLoad", () => {
   it("counts calls in flight per destination, from start to finish", () => {

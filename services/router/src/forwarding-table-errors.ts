@@ -1,4 +1,4 @@
-import { formatCppFloat } from "./float-format.js";
+import { formatCppFloat } from "@soe/reference";
 
 // The four error types of the reference's forwarding table (reference §3.1), with its messages;
 // the forwarding-table server returns them as "Error: <message>" in Return.msg.

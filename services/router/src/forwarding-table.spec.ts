@@ -7,8 +7,7 @@ import {
 } from "./forwarding-table-errors.js";
 import { ForwardingTable } from "./forwarding-table.js";
 import { WeightedRandomPolicy } from "./policies/weighted-random-policy.js";
-import { mulberry32 } from "./seeded-random.js";
-import { formatTable } from "./table-dump.js";
+import { formatTable, mulberry32 } from "@soe/reference";
 
 const randomTable = () =>
   new ForwardingTable("random", () => new WeightedRandomPolicy(mulberry32(1)));

@@ -1,3 +1,4 @@
+import type { TableRow } from "@soe/reference";
 import type { CallSample } from "./destination-load.js";
 import {
   InvalidDestination,
@@ -8,13 +9,7 @@ import {
 import type { Destination, SelectionPolicy, SelectionPolicyFactory } from "./selection-policy.js";
 import { compareText } from "./text-order.js";
 
-/** One (lambda, destination) pair, as GetTable and the text dump show it. */
-export interface TableRow {
-  readonly lambda: string;
-  readonly destination: string;
-  readonly weight: number;
-  readonly final: boolean;
-}
+export type { TableRow };
 
 interface MutableDestination {
   readonly destination: string;

@@ -1,5 +1,3 @@
-export { FakeClock } from "./fake-clock.js";
-export { formatCppFloat } from "./float-format.js";
 export { ForwardingTable, type TableRow } from "./forwarding-table.js";
 export {
   InvalidDestination,
@@ -51,14 +49,12 @@ export {
   type RouterTablesOptions,
   type TableId,
 } from "./router-tables.js";
-export { mulberry32, type Rng } from "./seeded-random.js";
 export type {
   Destination,
   SelectionPolicy,
   SelectionPolicyFactory,
   WeightSource,
 } from "./selection-policy.js";
-export { formatTable, formatTableDump } from "./table-dump.js";
 export { compareText } from "./text-order.js";
 export {
   createRouterServer,

@@ -1,7 +1,7 @@
 import { EdgeRouterConf_Action } from "@soe/proto";
 import { describe, expect, it, test } from "vitest";
 import { Conf } from "@soe/runtime";
-import { FakeClock } from "./fake-clock.js";
+import { FakeClock } from "@soe/testing";
 import { ForwardingTable } from "./forwarding-table.js";
 import { NoDestinations } from "./forwarding-table-errors.js";
 import { NoneOptimizer } from "./optimizers/local-optimizer.js";
@@ -9,8 +9,7 @@ import { makeLocalOptimizer } from "./optimizers/optimizer-factory.js";
 import { makeForwardingTable } from "./policies/policy-factory.js";
 import { FINAL_TABLE, OVERALL_TABLE, RouterTables } from "./router-tables.js";
 import { WeightedRandomPolicy } from "./policies/weighted-random-policy.js";
-import { mulberry32 } from "./seeded-random.js";
-import { formatTableDump } from "./table-dump.js";
+import { formatTableDump, mulberry32 } from "@soe/reference";
 
 const { CHANGE, REMOVE, FLUSH } = EdgeRouterConf_Action;
 

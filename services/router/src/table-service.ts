@@ -3,7 +3,7 @@ import { EdgeRouterConf_Action, type EdgeRouter } from "@soe/proto";
 import type { Logger } from "@soe/runtime";
 import type { DestinationHealth } from "./destination-health.js";
 import { type RouterTables, FINAL_TABLE, OVERALL_TABLE } from "./router-tables.js";
-import { formatTableDump } from "./table-dump.js";
+import { formatTableDump } from "@soe/reference";
 
 /**
  * The forwarding-table server (`uiiit.rpc.EdgeRouter`, reference §3.6). Configure always answers

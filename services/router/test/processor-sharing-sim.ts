@@ -8,11 +8,11 @@
 import { EdgeRouterConf_Action } from "@soe/proto";
 import { Conf } from "@soe/runtime";
 import { DestinationLoad, type CallTicket } from "../src/destination-load.js";
-import { FakeClock } from "../src/fake-clock.js";
+import { FakeClock } from "@soe/testing";
 import { makeLocalOptimizer } from "../src/optimizers/optimizer-factory.js";
 import { makeForwardingTable } from "../src/policies/policy-factory.js";
 import { RouterTables } from "../src/router-tables.js";
-import { mulberry32 } from "../src/seeded-random.js";
+import { mulberry32 } from "@soe/reference";
 
 export interface SimComputer {
   readonly name: string;

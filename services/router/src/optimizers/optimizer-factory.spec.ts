@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Conf } from "@soe/runtime";
-import { FakeClock } from "../fake-clock.js";
+import { FakeClock } from "@soe/testing";
 import { ForwardingTable } from "../forwarding-table.js";
 import { WeightedRandomPolicy } from "../policies/weighted-random-policy.js";
 import { InvalidOptimizerConf, makeLocalOptimizer } from "./optimizer-factory.js";

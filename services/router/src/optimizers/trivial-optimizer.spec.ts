@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "../fake-clock.js";
+import { FakeClock } from "@soe/testing";
 import { ForwardingTable } from "../forwarding-table.js";
 import { WeightedRandomPolicy } from "../policies/weighted-random-policy.js";
 import { MIN_WEIGHT } from "./local-optimizer.js";

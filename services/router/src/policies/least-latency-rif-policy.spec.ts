@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { simulate, squareRootWeights } from "../../test/processor-sharing-sim.js";
 import { DestinationLoad } from "../destination-load.js";
-import { FakeClock } from "../fake-clock.js";
+import { FakeClock } from "@soe/testing";
 import { ForwardingTable } from "../forwarding-table.js";
-import { mulberry32, type Rng } from "../seeded-random.js";
+import { mulberry32, type Rng } from "@soe/reference";
 import { LeastLatencyRifPolicy } from "./least-latency-rif-policy.js";
 
 const setup = (rng: Rng = mulberry32(1)) => {

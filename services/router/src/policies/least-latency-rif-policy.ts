@@ -1,5 +1,5 @@
 import type { CallSample, InFlight, InFlightView } from "../destination-load.js";
-import type { Rng } from "../seeded-random.js";
+import type { Rng } from "@soe/reference";
 import type { Destination, SelectionPolicy } from "../selection-policy.js";
 
 export interface LeastLatencyRifOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Conf, NoValue } from "@soe/runtime";
-import { FakeClock } from "../fake-clock.js";
-import { mulberry32 } from "../seeded-random.js";
+import { FakeClock } from "@soe/testing";
+import { mulberry32 } from "@soe/reference";
 import { InvalidTableType, makeForwardingTable } from "./policy-factory.js";
 
 const deps = { clock: new FakeClock().clock, rng: mulberry32(1) };

@@ -1,7 +1,7 @@
 import type { Conf } from "@soe/runtime";
 import { type InFlightView, NO_LOAD } from "../destination-load.js";
 import { ForwardingTable } from "../forwarding-table.js";
-import type { Rng } from "../seeded-random.js";
+import type { Rng } from "@soe/reference";
 import type { SelectionPolicyFactory } from "../selection-policy.js";
 import { LeastImpedancePolicy } from "./least-impedance-policy.js";
 import { LeastLatencyRifPolicy } from "./least-latency-rif-policy.js";

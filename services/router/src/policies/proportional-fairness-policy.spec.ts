@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock } from "../fake-clock.js";
+import { FakeClock } from "@soe/testing";
 import { ForwardingTable } from "../forwarding-table.js";
-import { formatTable } from "../table-dump.js";
+import { formatTable } from "@soe/reference";
 import { ProportionalFairnessPolicy } from "./proportional-fairness-policy.js";
 
 const setup = (alpha: number, beta: number) => {

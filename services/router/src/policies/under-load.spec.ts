@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { simulate, squareRootWeights } from "../../test/processor-sharing-sim.js";
 import { DestinationLoad } from "../destination-load.js";
-import { FakeClock } from "../fake-clock.js";
+import { FakeClock } from "@soe/testing";
 import { ForwardingTable } from "../forwarding-table.js";
 import { LeastImpedancePolicy } from "./least-impedance-policy.js";
 

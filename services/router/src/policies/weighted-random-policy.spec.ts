@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ForwardingTable } from "../forwarding-table.js";
-import { mulberry32 } from "../seeded-random.js";
+import { mulberry32 } from "@soe/reference";
 import { WeightedRandomPolicy } from "./weighted-random-policy.js";
 
 const table = (rng: () => number) =>

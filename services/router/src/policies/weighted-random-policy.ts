@@ -1,5 +1,5 @@
 import { type CallSample, type InFlightView, NO_LOAD } from "../destination-load.js";
-import type { Rng } from "../seeded-random.js";
+import type { Rng } from "@soe/reference";
 import type { Destination, SelectionPolicy, WeightSource } from "../selection-policy.js";
 import { LoadCorrection } from "./load-correction.js";
 

@@ -1,6 +1,13 @@
+import { compareText } from "@soe/runtime";
 import { formatCppFloat } from "./float-format.js";
-import type { TableRow } from "./forwarding-table.js";
-import { compareText } from "./text-order.js";
+
+/** One (lambda, destination) pair of a forwarding table, as GetTable and the text dump show it. */
+export interface TableRow {
+  readonly lambda: string;
+  readonly destination: string;
+  readonly weight: number;
+  readonly final: boolean;
+}
 
 /**
  * The reference's text dump of a forwarding table (reference §3.1, asserted verbatim by its tests):
