@@ -2,6 +2,7 @@ import { buildComputer, parseProfileFile, type SimulatedComputer } from "@soe/co
 import { describe, expect, it } from "vitest";
 import {
   BACKGROUND_LAMBDA,
+  BACKGROUND_SIZE,
   processorSharingProfile,
   ROUTED_LAMBDA,
 } from "./processor-sharing-computers.js";
@@ -35,10 +36,12 @@ describe("processorSharingProfile", () => {
     for (const end of ends) expect(end).toBeCloseTo(320, 6);
   });
 
-  it("shares the core with the background lambda too", () => {
+  it("shares the core with background calls of BACKGROUND_SIZE times the cost", () => {
     const computer = computerOf(processorSharingProfile({ name: "fast", serviceMs: 5 }));
-    const ends = completions(computer, [ROUTED_LAMBDA, BACKGROUND_LAMBDA, BACKGROUND_LAMBDA]);
-    for (const end of ends) expect(end).toBeCloseTo(15, 6);
+    const ends = completions(computer, [ROUTED_LAMBDA, BACKGROUND_LAMBDA]);
+    // Both run at half speed until the routed call ends; then the background call runs alone.
+    expect(ends[0]).toBeCloseTo(10, 6);
+    expect(ends[1]).toBeCloseTo(10 + (BACKGROUND_SIZE - 1) * 5, 6);
   });
 
   it("never makes a call wait for a worker or memory at a thousand calls at once", () => {

@@ -18,9 +18,13 @@ export interface ComputerKind {
 export const ROUTED_LAMBDA = "qlambda";
 /**
  * Work sent straight to a computer, not through a router, on the same processor as the routed
- * lambda and of the same cost: background load that slows the routed calls down (case 3's step).
+ * lambda: background load that slows the routed calls down (case 3's step). Each background call
+ * costs BACKGROUND_SIZE routed calls, so the same background utilisation takes that many times
+ * fewer calls (and CPU of this machine); processor sharing is insensitive to job sizes, so a
+ * routed call still takes x/(1 − ρ) on average, ρ counting both kinds of work.
  */
 export const BACKGROUND_LAMBDA = "background";
+export const BACKGROUND_SIZE = 20;
 
 /** Operations of one call: with speed S ops/s, a call alone takes OPS / S seconds. */
 const OPS = 1e6;
@@ -30,10 +34,10 @@ const TASK_MEMORY = 1000;
 
 /** The JSON profile that realises `kind`: one core, WORKERS workers per lambda. */
 export function processorSharingProfile(kind: ComputerKind): string {
-  const lambda = (name: string) => ({
+  const lambda = (name: string, size: number) => ({
     name,
     requirements: "fixed",
-    ops: OPS,
+    ops: OPS * size,
     mem: TASK_MEMORY,
     "output-type": "fixed",
     "output-value": "done",
@@ -51,12 +55,17 @@ export function processorSharingProfile(kind: ComputerKind): string {
       },
     ],
     containers: [
-      { name: "routed", processor: "cpu", "num-workers": WORKERS, lambda: lambda(ROUTED_LAMBDA) },
+      {
+        name: "routed",
+        processor: "cpu",
+        "num-workers": WORKERS,
+        lambda: lambda(ROUTED_LAMBDA, 1),
+      },
       {
         name: "background",
         processor: "cpu",
         "num-workers": WORKERS,
-        lambda: lambda(BACKGROUND_LAMBDA),
+        lambda: lambda(BACKGROUND_LAMBDA, BACKGROUND_SIZE),
       },
     ],
   };

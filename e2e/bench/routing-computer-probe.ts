@@ -7,7 +7,7 @@ export interface ProbeOptions {
   readonly lambda: string;
   /** Untimed calls first: a process just started runs its first calls cold (JIT, connections). */
   readonly warmupCalls: number;
-  /** Sequential calls timed for the service time alone (after one untimed call). */
+  /** Sequential calls timed for the service time alone. */
   readonly aloneCalls: number;
   /** Batches of `batchSize` calls sent together. */
   readonly batches: number;
@@ -19,78 +19,104 @@ export interface ProbeOptions {
 
 export const DEFAULT_PROBE: Omit<ProbeOptions, "lambda"> = {
   warmupCalls: 5,
-  aloneCalls: 8,
+  aloneCalls: 7,
   batches: 4,
   batchSize: 4,
   saturationConcurrency: 8,
-  saturationMs: 2_500,
+  saturationMs: 2_000,
 };
 
+type Call = () => Promise<number>;
+
 /**
- * Measures one computer directly (no router), once warm: a call's time alone, the time of calls sent
- * together, and its capacity. Capacity is by Little's law over a closed loop with zero think
- * time, calls/s = calls in flight / mean latency: a count of completions in a window would be
- * lumpy here, since equal calls that start together under processor sharing also end together.
+ * Measures computers directly (no router), once warm: a call's time alone, the time of calls
+ * sent together, and the capacity. Every computer goes through each phase at the same time, so
+ * that one's saturation (hundreds of calls/s through this process) never overlaps another's
+ * timing of calls alone. Alone and batch times are medians: on a shared machine a call now and
+ * then waits for a core, and a mean would let that one call decide. Capacity is by Little's law
+ * over a closed loop with zero think time, calls/s = calls in flight / mean latency: a count of
+ * completions in a window would be lumpy, since equal calls that start together under processor
+ * sharing also end together.
  */
-export async function probeComputer(
-  endpoint: string,
+export async function probeComputers(
+  endpoints: readonly string[],
   options: ProbeOptions,
-): Promise<ComputerProbe> {
-  const transport = createTransport(endpoint);
-  const client = createClient(EdgeServer, transport);
-  const call = async (): Promise<number> => {
-    const started = performance.now();
-    const response = await client.runLambda(
-      { name: options.lambda, input: "x" },
-      { timeoutMs: 60_000 },
-    );
-    if (response.retcode !== "OK") throw new Error(`${endpoint}: retcode ${response.retcode}`);
-    return performance.now() - started;
-  };
+): Promise<ComputerProbe[]> {
+  const transports = endpoints.map((endpoint) => createTransport(endpoint));
+  const calls = transports.map((transport, i): Call => {
+    const client = createClient(EdgeServer, transport);
+    return async () => {
+      const started = performance.now();
+      const response = await client.runLambda(
+        { name: options.lambda, input: "x" },
+        { timeoutMs: 60_000 },
+      );
+      if (response.retcode !== "OK") throw new Error(`${endpoints[i]}: ${response.retcode}`);
+      return performance.now() - started;
+    };
+  });
+  const phase = <T>(run: (call: Call) => Promise<T>) => Promise.all(calls.map(run));
   try {
-    for (let i = 0; i < options.warmupCalls; i++) await call();
-    const alone: number[] = [];
-    for (let i = 0; i < options.aloneCalls; i++) alone.push(await call());
-
-    const batchAll: number[] = [];
-    const batchFirst: number[] = [];
-    for (let b = 0; b < options.batches; b++) {
-      const latencies = await Promise.all(Array.from({ length: options.batchSize }, call));
-      batchAll.push(...latencies);
-      batchFirst.push(Math.min(...latencies));
-    }
-
-    const saturated: number[] = [];
-    let measuring = false;
-    let stop = false;
-    const loop = async () => {
-      while (!stop) {
-        const latency = await call();
-        if (measuring && !stop) saturated.push(latency);
+    await phase(async (call) => {
+      for (let i = 0; i < options.warmupCalls; i++) await call();
+    });
+    const alone = await phase(async (call) => {
+      const latencies: number[] = [];
+      for (let i = 0; i < options.aloneCalls; i++) latencies.push(await call());
+      return median(latencies);
+    });
+    const batches = await phase(async (call) => {
+      const means: number[] = [];
+      const firsts: number[] = [];
+      for (let b = 0; b < options.batches; b++) {
+        const latencies = await Promise.all(Array.from({ length: options.batchSize }, call));
+        means.push(latencies.reduce((s, l) => s + l, 0) / latencies.length);
+        firsts.push(Math.min(...latencies));
       }
-    };
-    const loops = Array.from({ length: options.saturationConcurrency }, loop);
-    // One round of the loop before measuring: every call then starts with others under way.
-    await sleep(mean(batchAll) * (options.saturationConcurrency / options.batchSize));
-    measuring = true;
-    await sleep(options.saturationMs);
-    stop = true;
-    await Promise.all(loops);
-
-    return {
-      aloneMs: mean(alone),
+      return { mean: median(means), first: median(firsts) };
+    });
+    const capacities = await phase((call) => saturatedCapacity(call, options));
+    return endpoints.map((_, i) => ({
+      aloneMs: alone[i] as number,
       batchSize: options.batchSize,
-      batchMeanMs: mean(batchAll),
-      batchFirstMs: mean(batchFirst),
-      capacity: (options.saturationConcurrency / mean(saturated)) * 1000,
-    };
+      batchMeanMs: batches[i]?.mean as number,
+      batchFirstMs: batches[i]?.first as number,
+      capacity: capacities[i] as number,
+    }));
   } finally {
-    transport.close();
+    for (const transport of transports) transport.close();
   }
 }
 
-function mean(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : values.reduce((s, v) => s + v, 0) / values.length;
+/** Calls/s with `saturationConcurrency` calls always in flight (Little's law). */
+async function saturatedCapacity(call: Call, options: ProbeOptions): Promise<number> {
+  const latencies: number[] = [];
+  let measuring = false;
+  let stop = false;
+  const loop = async () => {
+    while (!stop) {
+      const latency = await call();
+      if (measuring && !stop) latencies.push(latency);
+    }
+  };
+  const loops = Array.from({ length: options.saturationConcurrency }, loop);
+  // A first round unmeasured: the calls then run with others under way, not all from zero.
+  await sleep(options.saturationMs / 4);
+  measuring = true;
+  await sleep(options.saturationMs);
+  stop = true;
+  await Promise.all(loops);
+  const mean = latencies.reduce((s, l) => s + l, 0) / latencies.length;
+  return (options.saturationConcurrency / mean) * 1000;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -99,6 +99,8 @@ export async function launchStage(
   const topology: Topology = { host: LOOPBACK, processes: specs };
   const ports = await allocatePorts(topology);
   const supervisor = new ProcessSupervisor(ports, {
+    // Processes log at warn and above only: whatever they say matters to the reader.
+    onLine: (name, line) => process.stderr.write(`[${name}] ${line}\n`),
     onUnexpectedExit: (name, status) =>
       process.stderr.write(
         `[bench] ${name} exited unexpectedly (${status.signal ?? `code ${status.code}`})\n`,

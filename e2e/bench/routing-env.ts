@@ -9,6 +9,10 @@ export interface RoutingSettings {
   readonly seed: number;
   readonly clients: number;
   readonly maxInFlightPerClient: number;
+  /** HTTP/2 connections the clients share per router. */
+  readonly connections: number;
+  /** Calls/s all the policies side by side may offer at once; beyond, a stage runs in batches. */
+  readonly maxCallsPerSecond: number;
   readonly cases: readonly number[];
   /** Loads of case 1, fractions. */
   readonly loads: readonly number[];
@@ -26,11 +30,13 @@ export function routingSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Ro
   const stepFast = secondsFromEnv("BENCH_STEP_FAST_MS", 5);
   return {
     warmupSeconds: secondsFromEnv("BENCH_WARMUP_SECONDS", 10),
-    measureSeconds: secondsFromEnv("BENCH_SECONDS", 25),
-    drainSeconds: secondsFromEnv("BENCH_DRAIN_SECONDS", 20),
+    measureSeconds: secondsFromEnv("BENCH_SECONDS", 20),
+    drainSeconds: secondsFromEnv("BENCH_DRAIN_SECONDS", 10),
     seed: countFromEnv("BENCH_SEED", 1),
     clients: countFromEnv("BENCH_CLIENTS", 64),
     maxInFlightPerClient: countFromEnv("BENCH_MAX_IN_FLIGHT", 64),
+    connections: countFromEnv("BENCH_CONNECTIONS", 8),
+    maxCallsPerSecond: countFromEnv("BENCH_MAX_CALLS_PER_S", 480),
     cases: listFromEnv(env, "BENCH_CASES", Number) ?? [...ALL_CASES],
     loads: (listFromEnv(env, "BENCH_LOADS", Number) ?? [50, 70, 90]).map((percent) => {
       if (!(percent > 0 && percent < 100)) {
@@ -43,7 +49,7 @@ export function routingSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Ro
     splitWindowMs: secondsFromEnv("BENCH_SPLIT_WINDOW_MS", 1000),
     splitSlideMs: 50,
     recoveryTolerance: secondsFromEnv("BENCH_RECOVERY_TOLERANCE", 0.1),
-    recoveryHoldMs: secondsFromEnv("BENCH_RECOVERY_HOLD_MS", 1000),
+    recoveryHoldMs: secondsFromEnv("BENCH_RECOVERY_HOLD_MS", 500),
     jsonPath: env.BENCH_JSON || undefined,
   };
 }

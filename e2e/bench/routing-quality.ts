@@ -10,7 +10,10 @@
  * of the router, with the router's default optimizer, plus the best static split (square-root
  * rule on the measured capacities, fixed weights, no optimizer) — gets its own copy of the
  * computers and router(s), and all run side by side on the same seeded open-loop Poisson
- * arrivals from 64 client streams. Prints, per stage and policy, mean/p50/p99, the split,
+ * arrivals from 64 client streams (over 8 connections per router): machine noise then hits
+ * every policy alike. A stage whose policies would together offer more calls/s than this
+ * 2-core machine carries without delaying the computers' timers runs in batches, each with its
+ * own copy of the baseline. Prints, per stage and policy, mean/p50/p99, the split,
  * the ratios to the best static split, failures, and each process's RSS at rest and after;
  * writes everything as JSON to BENCH_JSON, else to a temporary file whose path it prints.
  * Asserts nothing on time; exits non-zero if a computer is not processor sharing, a policy
@@ -18,12 +21,13 @@
  *
  * Environment: BENCH_CASES (default 1,2,3,4), BENCH_LOADS (case 1, percent, default 50,70,90),
  * BENCH_POLICIES (table types and/or "default"; the baseline always runs), BENCH_SECONDS
- * (measured window per stage, default 25), BENCH_WARMUP_SECONDS (default 10: one period of the
- * default trivial optimizer), BENCH_DRAIN_SECONDS (default 20), BENCH_SEED (default 1),
- * BENCH_CLIENTS (default 64), BENCH_MAX_IN_FLIGHT (per client, default 64), BENCH_STEP_FAST_MS
+ * (measured window per stage, default 20), BENCH_WARMUP_SECONDS (default 10: one period of the
+ * default trivial optimizer), BENCH_DRAIN_SECONDS (default 10), BENCH_SEED (default 1),
+ * BENCH_CLIENTS (default 64), BENCH_MAX_IN_FLIGHT (per client, default 64), BENCH_CONNECTIONS
+ * (per router, default 8), BENCH_MAX_CALLS_PER_S (per batch, default 480), BENCH_STEP_FAST_MS
  * (case 3's fast computer, default 5; the other is 4× that), BENCH_SPLIT_WINDOW_MS (default
  * 1000), BENCH_RECOVERY_TOLERANCE (share points, default 0.1), BENCH_RECOVERY_HOLD_MS (default
- * 1000), BENCH_JSON. Needs `pnpm build` (SOE_E2E_FROM=source runs the services from their
+ * 500), BENCH_JSON. Needs `pnpm build` (SOE_E2E_FROM=source runs the services from their
  * sources instead; the list of table types is always read from the router's sources).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -34,11 +38,13 @@ import { DEFAULT_OPTIMIZER_CONF, DEFAULT_TABLE_CONF, TABLE_TYPES } from "@soe/ro
 import { type Domain, runFromEnv } from "../src/index.js";
 import { guardBench } from "./bench-guard.js";
 import { WORKERS } from "./processor-sharing-computers.js";
+import { nominalCallsPerSecond, policyBatches } from "./routing-batches.js";
 import { routingStages } from "./routing-cases.js";
+import { formatCpuUse } from "./routing-cpu-use.js";
 import { routingSettingsFromEnv } from "./routing-env.js";
 import { routingPolicies } from "./routing-policies.js";
 import { formatComputers, formatStageTable, formatSummary } from "./routing-report.js";
-import { runStage, type StageResult } from "./routing-stage.js";
+import { mergeBatches, runStage, type StageResult } from "./routing-stage.js";
 
 const settings = routingSettingsFromEnv();
 const stages = routingStages(settings);
@@ -53,12 +59,17 @@ const policies = routingPolicies(
 
 const children = new ChildProcesses();
 let domain: Domain | undefined;
-// A stage: start and probe (~30 s at most), warm-up and window, drain, stop (~15 s).
-const stageBudgetS = 45 + settings.warmupSeconds + settings.measureSeconds + settings.drainSeconds;
+// A batch: start and probe (~30 s at most), warm-up and window, drain, stop (~15 s).
+const batchBudgetS = 45 + settings.warmupSeconds + settings.measureSeconds + settings.drainSeconds;
+const batchCount = stages.reduce(
+  (n, stage) =>
+    n + policyBatches(policies, nominalCallsPerSecond(stage), settings.maxCallsPerSecond).length,
+  0,
+);
 guardBench(
   children,
   () => (domain === undefined ? [] : [domain]),
-  (stages.length * stageBudgetS + 30) * 1000,
+  (batchCount * batchBudgetS + 30) * 1000,
 );
 
 console.log(
@@ -67,8 +78,9 @@ console.log(
     `node ${process.version}, ${availableParallelism()} CPUs, services from ${runFromEnv()}, unpinned`,
     `policies: ${policies.map((p) => `${p.name} [${p.tableConf}; ${p.optimizerConf}]${p.isDefault ? " (default)" : ""}`).join(", ")}`,
     `each stage: ${settings.warmupSeconds} s warm-up + ${settings.measureSeconds} s measured, Poisson arrivals (seed ${settings.seed}) ` +
-      `from ${settings.clients} clients (≤ ${settings.maxInFlightPerClient} calls in flight each), ` +
-      `every policy on its own copy of the computers, all side by side`,
+      `from ${settings.clients} clients (≤ ${settings.maxInFlightPerClient} calls in flight each, ` +
+      `${settings.connections} connections per router), ` +
+      `every policy on its own copy of the computers, side by side (≤ ${settings.maxCallsPerSecond} calls/s in all, else in batches)`,
   ].join("\n"),
 );
 
@@ -77,10 +89,31 @@ const results: StageResult[] = [];
 let failure: string | undefined;
 try {
   for (const stage of stages) {
-    process.stderr.write(`[bench] stage ${stage.id}: starting\n`);
-    const result = await runStage(stage, policies, settings, profileDir, (d) => {
-      domain = d;
-    });
+    const batches = policyBatches(
+      policies,
+      nominalCallsPerSecond(stage),
+      settings.maxCallsPerSecond,
+    );
+    const parts: StageResult[] = [];
+    for (const [b, batch] of batches.entries()) {
+      process.stderr.write(
+        `[bench] stage ${stage.id}: starting${batches.length > 1 ? ` batch ${b + 1} of ${batches.length}` : ""}\n`,
+      );
+      const part = await runStage(
+        stage,
+        batch,
+        settings,
+        profileDir,
+        (d) => {
+          domain = d;
+        },
+        b,
+        parts[0]?.best?.capacities,
+      );
+      parts.push(part);
+      if (part.refused.length > 0) break;
+    }
+    const result = mergeBatches(parts);
     results.push(result);
     console.log(`\n${formatComputers(result)}`);
     if (result.refused.length > 0) {
@@ -90,6 +123,11 @@ try {
       break;
     }
     console.log(`\n${formatStageTable(result)}`);
+    result.batches.forEach((use, b) => {
+      if (use.cpu === undefined) return;
+      const which = result.batches.length > 1 ? `batch ${b + 1}: ` : "";
+      console.log(`${which}${formatCpuUse(use.cpu, use.loadCalls)}`);
+    });
     for (const run of result.runs) {
       if (run.stats?.firstError !== undefined) {
         console.log(
@@ -119,9 +157,12 @@ if (results.some((r) => r.best !== undefined)) {
   );
 }
 for (const result of results) {
-  console.log(
-    `\n${result.memory.format(`stage ${result.stage.id}: RSS of each process, at rest and after the run`)}`,
-  );
+  result.batches.forEach(({ memory }, b) => {
+    const which = result.batches.length > 1 ? `, batch ${b + 1}` : "";
+    console.log(
+      `\n${memory.format(`stage ${result.stage.id}${which}: RSS of each process, at rest and after the run`)}`,
+    );
+  });
 }
 if (results.length > 0) {
   const json = {
@@ -132,7 +173,10 @@ if (results.length > 0) {
     settings,
     workersPerContainer: WORKERS,
     policies,
-    stages: results.map(({ memory, ...result }) => ({ ...result, memory: memory.rows() })),
+    stages: results.map(({ batches, ...result }) => ({
+      ...result,
+      batches: batches.map(({ memory, ...use }) => ({ ...use, memory: memory.rows() })),
+    })),
   };
   const path = settings.jsonPath ?? join(tmpdir(), `soe-bench-routing-${Date.now()}.json`);
   writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);

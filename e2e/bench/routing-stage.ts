@@ -4,6 +4,7 @@ import type { Domain } from "../src/index.js";
 import { type PoissonLoadResult, runPoissonLoad } from "./poisson-load.js";
 import {
   BACKGROUND_LAMBDA,
+  BACKGROUND_SIZE,
   type ComputerKind,
   processorSharingProfile,
   ROUTED_LAMBDA,
@@ -12,7 +13,8 @@ import { MemoryWatch } from "./process-memory.js";
 import { poissonArrivals } from "./routing-arrivals.js";
 import { type CallStats, callStats, routedCalls } from "./routing-call-stats.js";
 import type { RoutingStage } from "./routing-cases.js";
-import { DEFAULT_PROBE, probeComputer } from "./routing-computer-probe.js";
+import { DEFAULT_PROBE, probeComputers } from "./routing-computer-probe.js";
+import { type CpuUse, CpuWatch } from "./routing-cpu-use.js";
 import { configureRoutes, launchStage, type PolicyGroup } from "./routing-domain.js";
 import type { RoutingSettings } from "./routing-env.js";
 import type { PolicyUnderTest } from "./routing-policies.js";
@@ -25,6 +27,8 @@ export interface ComputerMeasurement {
   readonly process: string;
   readonly kind: string;
   readonly probe: ComputerProbe;
+  /** The first probe failed the processor-sharing check; this is the second. */
+  readonly probedTwice: boolean;
   readonly problems: readonly string[];
 }
 
@@ -53,6 +57,8 @@ export interface BestSplit {
 
 export interface PolicyRun {
   readonly policy: PolicyUnderTest;
+  /** Which batch of the stage it ran in (0 when all ran side by side); compared with that batch's baseline. */
+  readonly batch: number;
   /** Why the policy could not be measured. */
   readonly failure?: string;
   readonly stats?: CallStats;
@@ -75,10 +81,20 @@ export interface StageResult {
   readonly refused: readonly string[];
   readonly kinds: readonly KindMeasurement[];
   readonly rate: number;
+  /** Arrivals per second the seeded draw actually put in the measured window. */
+  readonly windowRate: number;
   readonly best: BestSplit | undefined;
   /** Case 3: the best split after the step, and the background rate that makes the step. */
   readonly afterStep?: BestSplit & { readonly backgroundRate: number; readonly atMs: number };
   readonly runs: readonly PolicyRun[];
+  readonly batches: readonly BatchUse[];
+}
+
+/** What one batch of policies side by side cost the machine. */
+export interface BatchUse {
+  /** CPU over the load (undefined when nothing ran), and the calls it carried. */
+  readonly cpu: CpuUse | undefined;
+  readonly loadCalls: number;
   readonly memory: MemoryWatch;
 }
 
@@ -96,6 +112,9 @@ export async function runStage(
   settings: RoutingSettings,
   profileDir: string,
   onDomain: (domain: Domain | undefined) => void,
+  batch = 0,
+  /** The capacities an earlier batch measured: every batch then offers the same load. */
+  knownCapacities?: readonly number[],
 ): Promise<StageResult> {
   const memory = new MemoryWatch();
   const profilePath = (kind: ComputerKind) =>
@@ -118,28 +137,48 @@ export async function runStage(
     process.stderr.write(
       `[bench] ${stage.id}: measuring ${running.length * stage.computers.length} computers\n`,
     );
-    const computers = await Promise.all(
-      running.flatMap((g) =>
-        g.computers.map(async (process, k): Promise<ComputerMeasurement> => {
-          const kind = stage.computers[k] as ComputerKind;
-          const probe = await probeComputer(endpoint(process), {
-            ...DEFAULT_PROBE,
-            lambda: ROUTED_LAMBDA,
-          });
-          return {
-            process,
-            kind: kind.name,
-            probe,
-            problems: processorSharingProblems(process, probe),
-          };
-        }),
-      ),
+    const probed = running.flatMap((g) =>
+      g.computers.map((process, k) => ({ process, kind: stage.computers[k] as ComputerKind })),
     );
+    const probeOptions = { ...DEFAULT_PROBE, lambda: ROUTED_LAMBDA };
+    const probes = await probeComputers(
+      probed.map(({ process }) => endpoint(process)),
+      probeOptions,
+    );
+    // A computer that fails the check is probed once more before the bench refuses: on a
+    // machine shared with builds, a core can be away for the whole of a short phase.
+    const problemsOf = (i: number, probe: ComputerProbe) =>
+      processorSharingProblems(
+        probed[i]?.process as string,
+        probe,
+        (probed[i]?.kind as ComputerKind).serviceMs,
+      );
+    const suspects = probes.flatMap((probe, i) => (problemsOf(i, probe).length > 0 ? [i] : []));
+    if (suspects.length > 0) {
+      process.stderr.write(`[bench] ${stage.id}: probing ${suspects.length} computers again\n`);
+      const again = await probeComputers(
+        suspects.map((i) => endpoint(probed[i]?.process as string)),
+        probeOptions,
+      );
+      suspects.forEach((i, k) => {
+        probes[i] = again[k] as ComputerProbe;
+      });
+    }
+    const computers = probed.map(({ process, kind }, i): ComputerMeasurement => {
+      const probe = probes[i] as ComputerProbe;
+      return {
+        process,
+        kind: kind.name,
+        probe,
+        probedTwice: suspects.includes(i),
+        problems: problemsOf(i, probe),
+      };
+    });
     const kinds = stage.computers.map((kind) => measuredKind(kind, computers));
     const refused = computers.flatMap((c) => c.problems);
     const failedRuns = groups
       .filter((g) => failures.has(g.policy.name))
-      .map((g): PolicyRun => ({ policy: g.policy, failure: failures.get(g.policy.name) }));
+      .map((g): PolicyRun => ({ policy: g.policy, batch, failure: failures.get(g.policy.name) }));
     if (refused.length > 0) {
       return {
         stage,
@@ -147,14 +186,15 @@ export async function runStage(
         refused,
         kinds,
         rate: Number.NaN,
+        windowRate: Number.NaN,
         best: undefined,
         runs: failedRuns,
-        memory,
+        batches: [{ cpu: undefined, loadCalls: 0, memory }],
       };
     }
 
     // The capacities the bench measured, not the nominal ones, decide the rate and the best split.
-    const capacities = kinds.map((k) => k.capacity);
+    const capacities = knownCapacities ?? kinds.map((k) => k.capacity);
     const stepIndex =
       stage.step === undefined
         ? -1
@@ -163,7 +203,9 @@ export async function runStage(
     // Background work at (1 − 1/s) of a PS computer's capacity leaves 1/s of it to the routed
     // calls: alone they take s× longer, and a PS queue fed λ of them keeps one 1/(μ/s − λ).
     const backgroundRate =
-      stepIndex < 0 ? 0 : (capacities[stepIndex] as number) * (1 - 1 / slowdown);
+      stepIndex < 0
+        ? 0
+        : ((capacities[stepIndex] as number) * (1 - 1 / slowdown)) / BACKGROUND_SIZE;
     const capacitiesAfter = capacities.map((mu, i) => (i === stepIndex ? mu / slowdown : mu));
     const rate = stage.load * capacitiesAfter.reduce((s, mu) => s + mu, 0);
     const best = bestSplit(capacities, rate);
@@ -188,6 +230,7 @@ export async function runStage(
       clients: settings.clients,
       seed: settings.seed,
     });
+    const windowRate = arrivals.filter((a) => a.atMs >= warmupMs).length / settings.measureSeconds;
     const backgroundArrivals =
       afterStep === undefined
         ? []
@@ -218,6 +261,7 @@ export async function runStage(
                       arrivals: backgroundArrivals,
                       endpointOf: () => endpoint(group.computers[stepIndex] as string),
                       lambda: BACKGROUND_LAMBDA,
+                      connectionsPerEndpoint: 1,
                       maxInFlightPerClient: Number.MAX_SAFE_INTEGER,
                       callTimeoutMs: CALL_TIMEOUT_MS,
                       drainMs: settings.drainSeconds * 1000,
@@ -247,6 +291,7 @@ export async function runStage(
             group.routers[Math.floor((client * group.routers.length) / settings.clients)] as string,
           ),
         lambda: ROUTED_LAMBDA,
+        connectionsPerEndpoint: settings.connections,
         maxInFlightPerClient: settings.maxInFlightPerClient,
         callTimeoutMs: CALL_TIMEOUT_MS,
         drainMs: settings.drainSeconds * 1000,
@@ -254,7 +299,7 @@ export async function runStage(
       });
       await reconfigured;
       const stats = callStats(load.calls, { fromMs: warmupMs, toMs: endMs }, names);
-      if (afterStep === undefined) return { policy: group.policy, stats };
+      if (afterStep === undefined) return { policy: group.policy, batch, stats };
       const backgroundCalls = (await Promise.all(background)).flatMap((r) => r.calls);
       const windows = splitOverWindows(routedCalls(load.calls, names), {
         computers: names.length,
@@ -270,6 +315,7 @@ export async function runStage(
       );
       return {
         policy: group.policy,
+        batch,
         stats,
         afterStep: callStats(load.calls, { fromMs: stepAtMs, toMs: endMs }, names),
         recoveryMs: recoveryTimeMs(windows, {
@@ -285,13 +331,24 @@ export async function runStage(
         },
       };
     };
+    const cpu = new CpuWatch(
+      running.flatMap((g) =>
+        [...g.computers, ...g.routers].flatMap((name) => {
+          const pid = domain.supervisor.pid(name);
+          const role = g.routers.includes(name) ? "router" : "computer";
+          return pid === undefined ? [] : [{ pid, role }];
+        }),
+      ),
+    );
+    cpu.start();
     const runs = await Promise.all(
       running.map((g) =>
         runOne(g).catch(
-          (error: unknown): PolicyRun => ({ policy: g.policy, failure: String(error) }),
+          (error: unknown): PolicyRun => ({ policy: g.policy, batch, failure: String(error) }),
         ),
       ),
     );
+    const cpuUse = cpu.stop();
     memory.read("after");
     return {
       stage,
@@ -299,10 +356,11 @@ export async function runStage(
       refused,
       kinds,
       rate,
+      windowRate,
       best,
       ...(afterStep === undefined ? {} : { afterStep }),
       runs: [...runs, ...failedRuns],
-      memory,
+      batches: [{ cpu: cpuUse, loadCalls: arrivals.length * running.length, memory }],
     };
   } finally {
     await domain.stop();
@@ -327,6 +385,21 @@ function bestSplit(capacities: readonly number[], rate: number): BestSplit {
     rates,
     shares: sharesOf(rates),
     analyticMeanMs: psMeanLatencyMs(capacities, rates),
+  };
+}
+
+/** One stage from the results of its batches: every run, every computer, the first's load. */
+export function mergeBatches(results: readonly StageResult[]): StageResult {
+  const [first] = results;
+  if (first === undefined) throw new Error("no batch to merge");
+  const computers = results.flatMap((r) => r.computers);
+  return {
+    ...first,
+    computers,
+    refused: results.flatMap((r) => r.refused),
+    kinds: first.stage.computers.map((kind) => measuredKind(kind, computers)),
+    runs: results.flatMap((r) => r.runs),
+    batches: results.flatMap((r) => r.batches),
   };
 }
 
