@@ -197,6 +197,8 @@ class UnaryCall {
   private trailers: IncomingHttpHeaders | undefined;
   private chunks: Buffer[] = [];
   private size = 0;
+  /** The socket error that ended the stream, if any (say, ECONNREFUSED): a reader's cause. */
+  private streamError: Error | undefined;
   private signal: AbortSignal | undefined;
   private readonly onAbort = () =>
     this.cancel(ConnectError.from(this.signal?.reason ?? "call cancelled", Code.Canceled));
@@ -254,8 +256,9 @@ class UnaryCall {
     stream.on("trailers", (tail) => {
       this.trailers = tail;
     });
-    stream.on("error", () => {
+    stream.on("error", (error) => {
       // Reported through "close" with the stream's rstCode; see finish().
+      this.streamError = error;
     });
     stream.on("close", () => {
       this.sessions.callEnded(session);
@@ -277,6 +280,7 @@ class UnaryCall {
               refused
                 ? `stream refused by ${this.sessions.authority}`
                 : `cannot connect to ${this.sessions.authority}`,
+              this.streamError,
             )
           : new ConnectError(
               `connection to ${this.sessions.authority} closed before a response`,
@@ -363,13 +367,13 @@ export class RequestNotSentError extends Error {
   override readonly name = "RequestNotSentError";
 }
 
-function notSent(message: string): ConnectError {
+function notSent(message: string, cause?: Error): ConnectError {
   return new ConnectError(
     message,
     Code.Unavailable,
     undefined,
     undefined,
-    new RequestNotSentError(message),
+    new RequestNotSentError(message, cause === undefined ? undefined : { cause }),
   );
 }
 

@@ -12,6 +12,8 @@ export {
 export { RequestNotSentError, requestNotSent } from "./grpc-transport.js";
 export { type BoundedRead, readBounded } from "./bounded-body.js";
 export { type Endpoint, endpointUrl, formatEndpoint, parseEndpoint } from "./endpoint.js";
+export { advertisedEndpoint } from "./advertised-endpoint.js";
+export { peerFailure } from "./peer-failure.js";
 // The reference's string order (std::map), for tables, dumps and membership.
 export { compareText } from "./text-order.js";
 export {
@@ -37,6 +39,9 @@ export {
 // Retrying and repeating.
 export { Backoff, type BackoffOptions } from "./backoff.js";
 export { type PeriodicTask, type PeriodicTaskOptions, startPeriodicTask } from "./periodic-task.js";
+export { backgroundScheduler, type Scheduler, timerScheduler } from "./scheduler.js";
+// Membership: announcing to the controller with a lease.
+export { type AnnouncementFields, Announcer, type AnnouncerOptions } from "./announcer.js";
 
 // Process plumbing: options, logging, shutdown, metrics, control-plane auth.
 export {

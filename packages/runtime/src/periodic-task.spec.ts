@@ -78,4 +78,38 @@ describe("startPeriodicTask", () => {
     release?.();
     await task.stop();
   });
+
+  test("takes its timers from an injected scheduler and tells when each retry is", async () => {
+    const timers: { delayMs: number; run: () => void }[] = [];
+    const retries: number[] = [];
+    let runs = 0;
+    const task = startPeriodicTask(
+      async () => {
+        runs++;
+        if (runs <= 2) throw new Error("controller down");
+      },
+      {
+        periodMs: 1000,
+        backoff: { initialMs: 100, maxMs: 1000, jitter: 0 },
+        onError: (_e, _n, retryInMs) => retries.push(retryInMs),
+        schedule: (delayMs, run) => {
+          const timer = { delayMs, run };
+          timers.push(timer);
+          return () => timers.splice(timers.indexOf(timer), 1);
+        },
+      },
+    );
+    const fire = async () => {
+      await vi.waitFor(() => expect(timers).toHaveLength(1));
+      timers.shift()?.run();
+    };
+    await fire();
+    await fire();
+    await vi.waitFor(() => expect(timers).toHaveLength(1));
+    expect(retries).toEqual([100, 200]);
+    expect(timers[0]?.delayMs).toBe(1000);
+    expect(runs).toBe(3);
+    await task.stop();
+    expect(timers).toHaveLength(0);
+  });
 });

@@ -1,12 +1,15 @@
 import { Backoff, type BackoffOptions } from "./backoff.js";
+import { backgroundScheduler, type Scheduler } from "./scheduler.js";
 
 export interface PeriodicTaskOptions {
   /** Delay after a success before the next run, ms. */
   readonly periodMs: number;
   /** Delays after failures; they never exceed periodMs unless maxMs says so. */
   readonly backoff: BackoffOptions;
-  /** Told about each failure (once per failure, where the retry is decided). */
-  readonly onError?: (error: unknown, failures: number) => void;
+  /** Told about each failure (once per failure, where the retry is decided), and when the retry is. */
+  readonly onError?: (error: unknown, failures: number, retryInMs: number) => void;
+  /** Timers; by default `setTimeout`s that never keep the process alive. */
+  readonly schedule?: Scheduler;
 }
 
 export interface PeriodicTask {
@@ -26,19 +29,19 @@ export function startPeriodicTask(
   options: PeriodicTaskOptions,
 ): PeriodicTask {
   const backoff = new Backoff(options.backoff);
-  let timer: NodeJS.Timeout | undefined;
+  const scheduleRun = options.schedule ?? backgroundScheduler;
+  let cancelTimer: (() => void) | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
 
   const schedule = (ms: number) => {
     if (stopped) return;
-    timer = setTimeout(run, ms);
-    timer.unref();
+    cancelTimer = scheduleRun(ms, run);
   };
 
   const run = () => {
-    timer = undefined;
+    cancelTimer = undefined;
     running = (async () => {
       let delay: number;
       try {
@@ -47,7 +50,7 @@ export function startPeriodicTask(
         delay = options.periodMs;
       } catch (error) {
         delay = backoff.next();
-        options.onError?.(error, backoff.failures);
+        options.onError?.(error, backoff.failures, delay);
       }
       running = undefined;
       if (again) {
@@ -66,12 +69,12 @@ export function startPeriodicTask(
         again = true;
         return;
       }
-      if (timer !== undefined) clearTimeout(timer);
+      cancelTimer?.();
       run();
     },
     async stop() {
       stopped = true;
-      if (timer !== undefined) clearTimeout(timer);
+      cancelTimer?.();
       await running;
     },
   };

@@ -1,9 +1,10 @@
 import { createClient } from "@connectrpc/connect";
 import { EdgeComputer, EdgeController, EdgeServer } from "@soe/proto";
 import {
+  advertisedEndpoint,
+  Announcer,
   type ClientTlsOptions,
   createLogger,
-  formatEndpoint,
   type Logger,
   MetricsRegistry,
   parseEndpoint,
@@ -13,7 +14,6 @@ import {
   serve,
   TransportPool,
 } from "@soe/runtime";
-import { type Announcer, startAnnouncer } from "./announcer.js";
 import { FunctionCatalog, JS_PROCESSOR } from "./functions/function-catalog.js";
 import { lambdaService } from "./lambda-service.js";
 import { buildComputer, type ComputerProfile } from "./model/profiles.js";
@@ -172,7 +172,7 @@ export async function createComputerServer(
     sampleLater();
     closing.signal.addEventListener("abort", () => cancelSample());
 
-    const announcedEndpoint = advertised(lambdaServer.endpoint, options.advertise);
+    const announcedEndpoint = advertisedEndpoint(options.advertise, lambdaServer.endpoint);
     model.name = `computer@${announcedEndpoint}`;
     const containers = [
       ...model.containers.map((c) => ({
@@ -197,13 +197,26 @@ export async function createComputerServer(
           "announcing a wildcard address; set --advertise",
         );
       }
-      announcer = startAnnouncer({
-        controller: createClient(EdgeController, controlTransports.get(options.controllerEndpoint)),
+      const controller = createClient(
+        EdgeController,
+        controlTransports.get(options.controllerEndpoint),
+      );
+      // Reference §5.5, with DESIGN §4's lease: announced once it listens (the reference
+      // announced before, §12.2), then every period.
+      announcer = new Announcer({
         controllerEndpoint: options.controllerEndpoint,
-        info: { edgeServerEndpoint: announcedEndpoint, containers },
+        announce: async () => {
+          await controller.announceComputer({ edgeServerEndpoint: announcedEndpoint, containers });
+          return { endpoint: announcedEndpoint };
+        },
+        remove: async () => {
+          await controller.removeComputer({ edgeServerEndpoint: announcedEndpoint });
+        },
         periodMs: options.announcePeriodMs ?? 5_000,
+        ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
         logger,
       });
+      announcer.start();
     }
     logger.info(
       { endpoint: lambdaServer.endpoint, utilization: utilizationEndpoint, containers },
@@ -222,7 +235,7 @@ export async function createComputerServer(
       close() {
         closed ??= (async () => {
           // Leave the domain first, so routers stop sending while calls in flight drain.
-          await announcer?.stop();
+          await announcer?.close();
           await stopAll();
         })();
         return closed;
@@ -232,10 +245,4 @@ export async function createComputerServer(
     await stopAll();
     throw error;
   }
-}
-
-/** The end-point to announce: the bound port, with the advertised host if one is set. */
-function advertised(bound: string, host: string | undefined): string {
-  if (!host) return bound;
-  return formatEndpoint({ host, port: parseEndpoint(bound).port });
 }

@@ -1,4 +1,3 @@
-export { type Announcer, type AnnouncerOptions, startAnnouncer } from "./announcer.js";
 export {
   type ComputerServer,
   type ComputerServerOptions,

@@ -35,7 +35,7 @@ const { values } = parseOrExit({
     },
     advertise: {
       type: "string",
-      help: "host announced to the controller instead of the bound one",
+      help: "host, or host:port, announced to the controller instead of the bound end-point (a host keeps the bound port)",
     },
     computerType: { type: "string", default: "sim", help: "sim (the only type served here)" },
     conf: {

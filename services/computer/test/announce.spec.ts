@@ -94,6 +94,17 @@ describe("announcement to the controller (reference §5.5, DESIGN §4 lease)", (
     expect(c.name).toBe(`computer@computer.example:${port}`);
   });
 
+  test("announces --advertise host:port whole, not as a host", async () => {
+    const ctl = await controller();
+    const c = await computer({
+      controllerEndpoint: ctl.endpoint,
+      advertise: "computer.example:7000",
+    });
+    await ctl.waitForCalls(1);
+    expect(ctl.calls[0]?.info.edgeServerEndpoint).toBe("computer.example:7000");
+    expect(c.announcedEndpoint).toBe("computer.example:7000");
+  });
+
   test("sends the control-plane token", async () => {
     const ctl = await controller(undefined, "s3cret");
     await computer({ controllerEndpoint: ctl.endpoint, token: "s3cret" });

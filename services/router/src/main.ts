@@ -43,7 +43,7 @@ const { values } = parseOrExit({
     },
     advertise: {
       type: "string",
-      help: "host announced to the controller instead of the bound one",
+      help: "host, or host:port, announced to the controller instead of the bound end-point (a host keeps the bound port)",
     },
     routerConf: {
       type: "string",

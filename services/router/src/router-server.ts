@@ -2,20 +2,20 @@ import { randomUUID } from "node:crypto";
 import { createClient } from "@connectrpc/connect";
 import { EdgeController, EdgeRouter, EdgeServer } from "@soe/proto";
 import {
+  advertisedEndpoint,
+  Announcer,
   type ClientTlsOptions,
   Conf,
   controlAuthInterceptor,
   createLogger,
-  formatEndpoint,
   type Logger,
   MetricsRegistry,
-  type PeriodicTask,
   parseEndpoint,
+  peerFailure,
   registerProcessMetrics,
   type RunningServer,
   type ServerTlsOptions,
   serve,
-  startPeriodicTask,
   TransportPool,
 } from "@soe/runtime";
 import { DestinationHealth } from "./destination-health.js";
@@ -35,7 +35,10 @@ export interface RouterServerOptions {
   readonly configurationEndpoint: string;
   /** Controller to announce to; empty = none. */
   readonly controllerEndpoint?: string;
-  /** Host announced instead of the bound one (bind 0.0.0.0, announce a reachable name). */
+  /**
+   * Host, or host:port, announced instead of the bound end-points (bind 0.0.0.0, announce a
+   * reachable name); a host keeps each bound port. A port names the lambda end-point.
+   */
   readonly advertise?: string;
   readonly tableConf?: string;
   readonly optimizerConf?: string;
@@ -150,14 +153,17 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
     onEjected: (destination) => {
       scheduleProbes();
       // The controller is told, and decides (DESIGN §4); a failure to tell it is only logged.
-      controller
-        ?.removeComputer({ edgeServerEndpoint: destination })
-        .catch((err: unknown) =>
+      controller?.removeComputer({ edgeServerEndpoint: destination }).catch((error: unknown) => {
+        const cause = peerFailure(error);
+        if (cause === undefined) {
+          logger.error({ err: error, controller: options.controllerEndpoint }, "removal failed");
+        } else {
           logger.warn(
-            { err, controller: options.controllerEndpoint },
-            "Could not reach controller",
-          ),
-        );
+            { controller: options.controllerEndpoint, cause, destination },
+            `could not tell the controller at ${options.controllerEndpoint} that ${destination} left: ${cause}`,
+          );
+        }
+      });
     },
   });
 
@@ -201,31 +207,32 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
     if (!shared) servers.push(lambdaServer);
 
     const bootId = randomUUID();
+    // `--advertise host:port` names the lambda end-point; a table end-point of its own keeps
+    // its bound port under the advertised host.
+    const edgeServerEndpoint = advertisedEndpoint(options.advertise, lambdaServer.endpoint);
     const announced = {
-      edgeServerEndpoint: advertised(lambdaServer.endpoint, options.advertise),
-      forwardingTableEndpoint: advertised(tableServer.endpoint, options.advertise),
+      edgeServerEndpoint,
+      forwardingTableEndpoint:
+        shared || !options.advertise
+          ? advertisedEndpoint(options.advertise, tableServer.endpoint)
+          : advertisedEndpoint(parseEndpoint(edgeServerEndpoint).host, tableServer.endpoint),
       bootId,
     };
-    let announcer: PeriodicTask | undefined;
-    if (controller !== undefined) {
-      let announcedOnce = false;
-      announcer = startPeriodicTask(
-        async () => {
+    let announcer: Announcer | undefined;
+    if (controller !== undefined && options.controllerEndpoint) {
+      const periodMs = options.announcePeriodMs ?? 5_000;
+      // There is no RemoveRouter: a router leaves when its lease expires.
+      announcer = new Announcer({
+        controllerEndpoint: options.controllerEndpoint,
+        announce: async () => {
           await controller.announceRouter(announced);
-          if (!announcedOnce)
-            logger.info({ controller: options.controllerEndpoint, ...announced }, "announced");
-          announcedOnce = true;
+          return announced;
         },
-        {
-          periodMs: options.announcePeriodMs ?? 5_000,
-          backoff: { initialMs: 200, maxMs: options.announcePeriodMs ?? 5_000 },
-          onError: (err, failures) =>
-            logger.warn(
-              { err, failures, controller: options.controllerEndpoint },
-              "announce failed",
-            ),
-        },
-      );
+        periodMs,
+        backoff: { initialMs: Math.min(200, periodMs), maxMs: periodMs },
+        logger,
+      });
+      announcer.start();
     }
     logger.info(
       {
@@ -243,7 +250,7 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
       tables,
       bootId,
       async close() {
-        await announcer?.stop();
+        await announcer?.close();
         for (const timer of timers) clearTimeout(timer);
         await Promise.all(servers.map((s) => s.close()));
         transports.close();
@@ -262,10 +269,4 @@ function parseConf(text: string, logger: Logger): Conf {
   const { conf, warnings } = Conf.parse(text);
   for (const warning of warnings) logger.warn(warning);
   return conf;
-}
-
-/** The end-point to announce: the bound port, with the advertised host if one is set. */
-function advertised(bound: string, host: string | undefined): string {
-  if (!host) return bound;
-  return formatEndpoint({ host, port: parseEndpoint(bound).port });
 }

@@ -221,6 +221,54 @@ describe("edge router control plane", () => {
     expect(r.bootId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  test("announces --advertise host with the bound ports", async () => {
+    const controller = await startRecordingController();
+    cleanups.push(() => controller.close());
+    const r = await router({
+      configurationEndpoint: "127.0.0.2:0", // a table port of its own
+      controllerEndpoint: controller.endpoint,
+      advertise: "edge-r.example",
+    });
+    await eventually(() => controller.routers.length >= 1);
+    const port = (endpoint: string) => endpoint.split(":").at(-1);
+    expect(controller.routers[0]?.edgeServerEndpoint).toBe(
+      `edge-r.example:${port(r.serverEndpoint)}`,
+    );
+    expect(controller.routers[0]?.forwardingTableEndpoint).toBe(
+      `edge-r.example:${port(r.configurationEndpoint)}`,
+    );
+  });
+
+  test("announces --advertise host:port whole for the lambdas, not as a host", async () => {
+    const controller = await startRecordingController();
+    cleanups.push(() => controller.close());
+    const r = await router({
+      configurationEndpoint: "127.0.0.2:0", // a table port of its own
+      controllerEndpoint: controller.endpoint,
+      advertise: "edge-r.example:7000",
+    });
+    await eventually(() => controller.routers.length >= 1);
+    expect(controller.routers[0]?.edgeServerEndpoint).toBe("edge-r.example:7000");
+    // The table's own port stays its bound one under the advertised host.
+    expect(controller.routers[0]?.forwardingTableEndpoint).toBe(
+      `edge-r.example:${r.configurationEndpoint.split(":").at(-1)}`,
+    );
+  });
+
+  test("announces --advertise host:port for both when lambdas and table share a port", async () => {
+    const controller = await startRecordingController();
+    cleanups.push(() => controller.close());
+    // Equal end-points (both 127.0.0.1:0 here) are one port for both services.
+    const shared = await router({
+      controllerEndpoint: controller.endpoint,
+      advertise: "[::1]:7000",
+    });
+    await eventually(() => controller.routers.length >= 1);
+    expect(controller.routers[0]?.edgeServerEndpoint).toBe("[::1]:7000");
+    expect(shared.serverEndpoint).toBe(shared.configurationEndpoint);
+    expect(controller.routers[0]?.forwardingTableEndpoint).toBe("[::1]:7000");
+  });
+
   test("keeps announcing until a late controller answers", async () => {
     const late = await startRecordingController();
     const endpoint = late.endpoint;

@@ -1,7 +1,7 @@
 import type { ComputerInfo } from "@soe/proto";
 import { afterEach, describe, expect, it } from "vitest";
 import { captureLogs, eventually } from "../test/log-capture.js";
-import { Announcer, type ControllerClient, containersFor } from "./announcer.js";
+import { ActionAnnouncer, type ControllerClient, containersFor } from "./announcer.js";
 
 type Call = { kind: "announce" | "remove"; endpoint: string; lambdas: string[] };
 
@@ -28,13 +28,13 @@ function fakeController(failures = 0) {
   return { client, calls };
 }
 
-const open: Announcer[] = [];
+const open: ActionAnnouncer[] = [];
 afterEach(async () => {
   for (const announcer of open.splice(0)) await announcer.close();
 });
 
 function announcer(controller: ControllerClient, periodMs = 60_000) {
-  const made = new Announcer({
+  const made = new ActionAnnouncer({
     controller,
     controllerEndpoint: "127.0.0.1:6475",
     endpoint: "10.0.0.1:6473",
@@ -60,7 +60,7 @@ describe("containersFor", () => {
   });
 });
 
-describe("Announcer", () => {
+describe("ActionAnnouncer", () => {
   it("announces nothing before the first offer", async () => {
     const { client, calls } = fakeController();
     const idle = announcer(client);

@@ -8,8 +8,8 @@ export {
 } from "./action-lister.js";
 export { type ActionSet, actionSetOf, diffActionSets, sameActionSet } from "./action-set.js";
 export {
-  Announcer,
-  type AnnouncerOptions,
+  ActionAnnouncer,
+  type ActionAnnouncerOptions,
   containersFor,
   type ControllerClient,
 } from "./announcer.js";

@@ -31,7 +31,7 @@ const { values } = parseOrExit({
     },
     advertise: {
       type: "string",
-      help: "host or host:port announced instead of the bound end-point",
+      help: "host, or host:port, announced to the controller instead of the bound end-point (a host keeps the bound port)",
     },
     wskApiRoot: { type: "string", default: "https://127.0.0.1:80", help: "OpenWhisk API root URL" },
     wskAuth: {

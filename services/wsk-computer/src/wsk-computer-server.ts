@@ -2,21 +2,20 @@ import { createClient } from "@connectrpc/connect";
 import { OpenWhiskClient } from "@soe/openwhisk";
 import { EdgeController, EdgeServer } from "@soe/proto";
 import {
+  advertisedEndpoint,
   type ClientTlsOptions,
   createLogger,
   createTransport,
   type EndpointTransport,
-  formatEndpoint,
   type Logger,
   type PeriodicTask,
-  parseEndpoint,
   type RunningServer,
   type ServerTlsOptions,
   serve,
   startPeriodicTask,
 } from "@soe/runtime";
 import { type ActionChange, ActionLister, type ActionView, lambdasOf } from "./action-lister.js";
-import { Announcer } from "./announcer.js";
+import { ActionAnnouncer } from "./announcer.js";
 import { MAX_BLOCKING_WAIT_MS, WskLambdaHandler } from "./wsk-lambda-handler.js";
 
 export interface WskComputerServerOptions {
@@ -125,9 +124,9 @@ export async function createWskComputerServer(
     client.close();
     throw error;
   }
-  const announcedEndpoint = advertised(server.endpoint, options.advertise);
+  const announcedEndpoint = advertisedEndpoint(options.advertise, server.endpoint);
 
-  let announcer: Announcer | undefined;
+  let announcer: ActionAnnouncer | undefined;
   let transport: EndpointTransport | undefined;
   if (controllerEndpoint !== "") {
     if (/^(0\.0\.0\.0|\[::\]):/.test(announcedEndpoint)) {
@@ -143,7 +142,7 @@ export async function createWskComputerServer(
     });
     const leaseTtlMs = options.leaseTtlMs ?? 15_000;
     const periodMs = leaseTtlMs > 0 ? Math.max(1, Math.floor(leaseTtlMs / 3)) : NEVER_MS;
-    const activeAnnouncer = new Announcer({
+    const activeAnnouncer = new ActionAnnouncer({
       controller: createClient(EdgeController, transport),
       controllerEndpoint,
       endpoint: announcedEndpoint,
@@ -202,16 +201,6 @@ export async function createWskComputerServer(
       return closing;
     },
   };
-}
-
-/** The end-point to announce: `--advertise` as given if it has a port, else with the bound port. */
-function advertised(bound: string, advertise: string | undefined): string {
-  if (!advertise) return bound;
-  try {
-    return formatEndpoint(parseEndpoint(advertise));
-  } catch {
-    return formatEndpoint({ host: advertise, port: parseEndpoint(bound).port });
-  }
 }
 
 function logChange(logger: Logger, change: ActionChange, root: string, controller: string): void {

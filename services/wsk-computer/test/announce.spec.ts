@@ -91,6 +91,19 @@ describe("announcement of the OpenWhisk actions", () => {
     expect(wsk.announcedEndpoint).toBe(`edge-1.example:${port}`);
   });
 
+  it("announces --advertise host:port whole", async () => {
+    const ow = await mock({ preload: ["copy"] });
+    const ctl = await controller();
+    const wsk = await computer({
+      apiRoot: ow.url,
+      controllerEndpoint: ctl.endpoint,
+      advertise: "edge-1.example:7000",
+    });
+    const [first] = await eventually(() => announced(ctl)[0] && announced(ctl), "an announcement");
+    expect(first?.info.edgeServerEndpoint).toBe("edge-1.example:7000");
+    expect(wsk.announcedEndpoint).toBe("edge-1.example:7000");
+  });
+
   it("re-announces when an action is added, and again when one is removed", async () => {
     const ow = await mock({ preload: ["copy"] });
     const ctl = await controller();
