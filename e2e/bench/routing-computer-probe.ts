@@ -12,8 +12,12 @@ export interface ProbeOptions {
   /** Batches of `batchSize` calls sent together. */
   readonly batches: number;
   readonly batchSize: number;
-  /** Calls kept in flight to saturate the computer, and for how long (after a first round). */
+  /**
+   * Calls kept in flight to saturate the computer: at least enough for `saturationWorkMs` of
+   * work, at most 32; and how long to measure (after a first round).
+   */
   readonly saturationConcurrency: number;
+  readonly saturationWorkMs: number;
   readonly saturationMs: number;
 }
 
@@ -23,6 +27,7 @@ export const DEFAULT_PROBE: Omit<ProbeOptions, "lambda"> = {
   batches: 4,
   batchSize: 4,
   saturationConcurrency: 8,
+  saturationWorkMs: 250,
   saturationMs: 2_000,
 };
 
@@ -75,7 +80,9 @@ export async function probeComputers(
       }
       return { mean: median(means), first: median(firsts) };
     });
-    const capacities = await phase((call) => saturatedCapacity(call, options));
+    const capacities = await Promise.all(
+      calls.map((call, i) => saturatedCapacity(call, alone[i] as number, options)),
+    );
     return endpoints.map((_, i) => ({
       aloneMs: alone[i] as number,
       batchSize: options.batchSize,
@@ -88,8 +95,17 @@ export async function probeComputers(
   }
 }
 
-/** Calls/s with `saturationConcurrency` calls always in flight (Little's law). */
-async function saturatedCapacity(call: Call, options: ProbeOptions): Promise<number> {
+/**
+ * Calls/s with `saturationConcurrency` calls always in flight (Little's law). The loops start
+ * one call-time apart: equal calls started together under processor sharing also end together
+ * and come back together, and the core would idle while all of them travel (a 5 ms computer
+ * then looks 40 % slower than it is); staggered, some call is always running.
+ */
+async function saturatedCapacity(
+  call: Call,
+  aloneMs: number,
+  options: ProbeOptions,
+): Promise<number> {
   const latencies: number[] = [];
   let measuring = false;
   let stop = false;
@@ -99,15 +115,26 @@ async function saturatedCapacity(call: Call, options: ProbeOptions): Promise<num
       if (measuring && !stop) latencies.push(latency);
     }
   };
-  const loops = Array.from({ length: options.saturationConcurrency }, loop);
-  // A first round unmeasured: the calls then run with others under way, not all from zero.
-  await sleep(options.saturationMs / 4);
+  const stagger = Number.isFinite(aloneMs) ? aloneMs : 10;
+  // A computer process that waits for a core (two cores shared with builds) stops answering
+  // for tens of ms: with only a few short calls queued its core would idle meanwhile, and the
+  // capacity would be the machine's, not the computer's.
+  const concurrency = Math.min(
+    32,
+    Math.max(options.saturationConcurrency, Math.ceil(options.saturationWorkMs / stagger)),
+  );
+  const loops = Array.from({ length: concurrency }, async (_, i) => {
+    await sleep(i * stagger);
+    await loop();
+  });
+  // Every loop under way, then a round unmeasured, so that calls run with others under way.
+  await sleep(concurrency * stagger + options.saturationMs / 4);
   measuring = true;
   await sleep(options.saturationMs);
   stop = true;
   await Promise.all(loops);
   const mean = latencies.reduce((s, l) => s + l, 0) / latencies.length;
-  return (options.saturationConcurrency / mean) * 1000;
+  return (concurrency / mean) * 1000;
 }
 
 function median(values: readonly number[]): number {

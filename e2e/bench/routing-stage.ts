@@ -200,12 +200,16 @@ export async function runStage(
         ? -1
         : stage.computers.findIndex((c) => c.name === stage.step?.computer);
     const slowdown = stage.step?.slowdown ?? 1;
-    // Background work at (1 − 1/s) of a PS computer's capacity leaves 1/s of it to the routed
-    // calls: alone they take s× longer, and a PS queue fed λ of them keeps one 1/(μ/s − λ).
+    // Background work at (1 − 1/s) of a PS computer's core leaves 1/s of it to the routed calls:
+    // alone they take s× longer, and a PS queue fed λ of them keeps one 1/(μ/s − λ). The work is
+    // sized on the model's core (exact: the bench wrote the profile), not on the measured
+    // capacity, which on a busy machine under-reads a 5 ms computer (its timers run late): sized
+    // on that, the step came out ~2× instead of 4×.
+    const stepped = stage.computers[stepIndex];
     const backgroundRate =
-      stepIndex < 0
+      stepped === undefined
         ? 0
-        : ((capacities[stepIndex] as number) * (1 - 1 / slowdown)) / BACKGROUND_SIZE;
+        : ((1000 / stepped.serviceMs) * (1 - 1 / slowdown)) / BACKGROUND_SIZE;
     const capacitiesAfter = capacities.map((mu, i) => (i === stepIndex ? mu / slowdown : mu));
     const rate = stage.load * capacitiesAfter.reduce((s, mu) => s + mu, 0);
     const best = bestSplit(capacities, rate);
