@@ -10,16 +10,18 @@ import {
   parseEndpoint,
   type RunningServer,
   registerProcessMetrics,
+  type Scheduler,
   type ServerTlsOptions,
   serve,
   TransportPool,
+  timerScheduler,
 } from "@soe/runtime";
 import { FunctionCatalog, JS_PROCESSOR } from "./functions/function-catalog.js";
 import { lambdaService } from "./lambda-service.js";
 import { buildComputer, type ComputerProfile } from "./model/profiles.js";
 import type { SimulatedComputer } from "./model/simulated-computer.js";
 import { DEFAULT_COMPUTER_CONF, profileFromConf } from "./profile-conf.js";
-import { type Scheduler, SimulationRunner, timerScheduler } from "./simulation-runner.js";
+import { SimulationRunner } from "./simulation-runner.js";
 import { UtilizationMonitor, type UtilizationSource } from "./utilization-monitor.js";
 import { utilizationService } from "./utilization-stream.js";
 

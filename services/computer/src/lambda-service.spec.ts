@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { LambdaRequestSchema, StateSchema } from "@soe/proto";
 import { createLogger } from "@soe/runtime";
 import { describe, expect, it } from "vitest";
-import { ManualTime } from "../test/manual-time.js";
+import { ManualTime } from "@soe/testing";
 import { lambdaService } from "./lambda-service.js";
 import { SimulatedComputer } from "./model/simulated-computer.js";
 import { SimulationRunner } from "./simulation-runner.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ManualTime } from "../test/manual-time.js";
+import { ManualTime } from "@soe/testing";
 import { SimulatedComputer } from "./model/simulated-computer.js";
 import { SimulationRunner } from "./simulation-runner.js";
 

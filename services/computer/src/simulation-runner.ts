@@ -1,12 +1,5 @@
+import { type Scheduler, timerScheduler } from "@soe/runtime";
 import type { Completion, SimulatedComputer, Submission } from "./model/simulated-computer.js";
-
-/** Runs `run` after `delayMs`; returns a function that cancels it. Injectable for tests. */
-export type Scheduler = (delayMs: number, run: () => void) => () => void;
-
-export const timerScheduler: Scheduler = (delayMs, run) => {
-  const timer = setTimeout(run, delayMs);
-  return () => clearTimeout(timer);
-};
 
 export interface SimulationRunnerOptions {
   /** Milliseconds; the model's time is this clock's. */

@@ -4,7 +4,7 @@ import { createTransport, type EndpointTransport } from "@soe/runtime";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type ComputerServer, createComputerServer } from "../src/computer-server.js";
 import { eventually, freePort, quietLogger } from "./helpers.js";
-import { ManualTime } from "./manual-time.js";
+import { ManualTime } from "@soe/testing";
 
 // Default raspberry profile: clambda0 on `arm` (4 cores, 4 workers), glambda0 on `bm2837`
 // (1 core, 2 workers), both 1e11 ops/s per core. clambda0 needs 4e6 + 1e6·L ops, glambda0

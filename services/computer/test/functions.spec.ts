@@ -7,7 +7,7 @@ import { createTransport, type EndpointTransport } from "@soe/runtime";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type ComputerServer, createComputerServer } from "../src/computer-server.js";
 import { eventually, quietLogger } from "./helpers.js";
-import { ManualTime } from "./manual-time.js";
+import { ManualTime } from "@soe/testing";
 
 /** Real modules, written to a temporary directory (no package.json: `.js` files are CommonJS). */
 const MODULES: Record<string, string> = {

@@ -387,6 +387,30 @@ describe("RouterInstallQueues with a pipeline", () => {
     expect(h.calls.map((c) => c.signal.aborted)).toEqual([true, true, true]);
   });
 
+  it("takes its retry and deadline timers from the injected scheduler", async () => {
+    const delays: number[] = [];
+    const due: (() => void)[] = [];
+    const queues = new RouterInstallQueues({
+      timeoutMs: 1_000,
+      backoff: { initialMs: 100, maxMs: 400, jitter: 0 },
+      send: silent,
+      schedule: (delayMs, run) => {
+        delays.push(delayMs);
+        due.push(run);
+        return () => {};
+      },
+    });
+    queues.enqueue("r1", confs("a"));
+    await settle();
+    // The call's deadline is the only timer; firing it fails the call and sets the retry.
+    expect(delays).toEqual([1_000]);
+    due.shift()?.();
+    await settle();
+    expect(delays).toEqual([1_000, 100]);
+    expect(queues.status("r1")).toEqual({ pending: 1, failures: 1 });
+    await queues.close();
+  });
+
   it("refuses a pipeline depth that is not a positive integer", () => {
     for (const pipelineDepth of [0, 1.5, Number.NaN]) {
       expect(

@@ -1,6 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { type EdgeRouterConf, EdgeRouterConf_Action } from "@soe/proto";
-import { Backoff, type BackoffOptions } from "@soe/runtime";
+import { Backoff, type BackoffOptions, type Scheduler, timerScheduler } from "@soe/runtime";
 
 /** What one Configure call gets: its deadline, and a signal that cancels it. */
 export interface ConfigureCall {
@@ -52,6 +52,8 @@ export interface RouterInstallQueuesOptions {
    */
   readonly pipelineDepth?: number;
   readonly listener?: InstallQueueListener;
+  /** Timers for retries and deadlines; `setTimeout` by default. */
+  readonly schedule?: Scheduler;
 }
 
 export interface RouterQueueStatus {
@@ -91,7 +93,8 @@ interface RouterQueue {
   stale: number;
   /** Calls of this round that failed; retried once the rest of the window has settled. */
   failed: { call: Call; error: unknown }[];
-  retry: NodeJS.Timeout | undefined;
+  /** Cancels the pending retry, while one is pending. */
+  retry: (() => void) | undefined;
   seq: number;
 }
 
@@ -111,6 +114,7 @@ interface RouterQueue {
 export class RouterInstallQueues {
   readonly #options: RouterInstallQueuesOptions;
   readonly #depth: number;
+  readonly #schedule: Scheduler;
   readonly #queues = new Map<string, RouterQueue>();
   readonly #running = new Set<Promise<void>>();
   #closed = false;
@@ -123,6 +127,7 @@ export class RouterInstallQueues {
     }
     this.#options = options;
     this.#depth = depth;
+    this.#schedule = options.schedule ?? timerScheduler;
   }
 
   /** Appends operations behind whatever is queued for the router. */
@@ -206,7 +211,7 @@ export class RouterInstallQueues {
     queue.flushing = false;
     queue.failed = [];
     queue.backoff.reset();
-    clearTimeout(queue.retry);
+    queue.retry?.();
     queue.retry = undefined;
   }
 
@@ -306,10 +311,10 @@ export class RouterInstallQueues {
       queue.backoff.failures,
       delay,
     );
-    queue.retry = setTimeout(() => {
+    queue.retry = this.#schedule(delay, () => {
       queue.retry = undefined;
       this.#pump(router, queue);
-    }, delay);
+    });
   }
 
   // The deadline is enforced here too, not only by the sender's transport: the guarantee that a
@@ -317,12 +322,12 @@ export class RouterInstallQueues {
   async #send(router: string, call: Call): Promise<string> {
     const { timeoutMs, send } = this.#options;
     const { abort } = call;
-    let timer: NodeJS.Timeout | undefined;
+    let cancelDeadline: (() => void) | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      cancelDeadline = this.#schedule(timeoutMs, () => {
         reject(new ConnectError(`no answer within ${timeoutMs} ms`, Code.DeadlineExceeded));
         abort.abort();
-      }, timeoutMs);
+      });
       abort.signal.addEventListener("abort", () =>
         reject(new ConnectError("installation stopped", Code.Canceled)),
       );
@@ -333,7 +338,7 @@ export class RouterInstallQueues {
         deadline,
       ]);
     } finally {
-      clearTimeout(timer);
+      cancelDeadline?.();
     }
   }
 }

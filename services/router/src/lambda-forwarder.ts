@@ -1,10 +1,15 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { Code, ConnectError, createClient, type HandlerContext } from "@connectrpc/connect";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { EdgeServer, type LambdaRequest, type LambdaResponseSchema } from "@soe/proto";
 
 type LambdaReply = MessageInitShape<typeof LambdaResponseSchema>;
-import { type Logger, requestNotSent, type TransportPool } from "@soe/runtime";
+import {
+  type Logger,
+  requestNotSent,
+  type Scheduler,
+  type TransportPool,
+  timerScheduler,
+} from "@soe/runtime";
 import type { DestinationHealth } from "./destination-health.js";
 import type { DestinationLimiter } from "./destination-limiter.js";
 import type { CallTicket, DestinationLoad } from "./destination-load.js";
@@ -31,6 +36,10 @@ export interface LambdaForwarderOptions {
   /** `fake=true`: answer OK without forwarding, learning a fake time (scalability tests). */
   readonly fake: boolean;
   readonly rng: () => number;
+  /** Milliseconds: deadlines and the latencies the policies learn from (the router's clock). */
+  readonly clock: () => number;
+  /** Waits of the artificial forwarding delay; `setTimeout` by default. */
+  readonly schedule?: Scheduler;
   /** Called once per ejection: the table changed (a probe must be scheduled). */
   readonly onEjected: (destination: string) => void;
   readonly logger: Logger;
@@ -47,14 +56,14 @@ export class LambdaForwarder {
   constructor(private readonly options: LambdaForwarderOptions) {}
 
   async run(request: LambdaRequest, context: HandlerContext): Promise<LambdaReply> {
-    const { tables, health, limiter, load, budget, logger } = this.options;
+    const { tables, health, limiter, load, budget, logger, clock } = this.options;
     if (request.hops > MAX_HOPS) return { retcode: LOOP_DETECTED };
     if (this.options.fake) return this.#fake(request);
     budget.deposit();
     const callerMs = context.timeoutMs();
     // When the caller's deadline is the shorter one, a timeout says nothing about the destination.
     const callerBound = callerMs !== undefined && callerMs < this.options.timeoutMs;
-    const deadline = performance.now() + (callerBound ? callerMs : this.options.timeoutMs);
+    const deadline = clock() + (callerBound ? callerMs : this.options.timeoutMs);
     for (;;) {
       let destination: string;
       try {
@@ -70,9 +79,9 @@ export class LambdaForwarder {
         };
       }
       const delay = this.#forwardDelayMs();
-      if (delay > 0) await sleep(delay);
+      if (delay > 0) await this.#sleep(delay);
 
-      const started = performance.now();
+      const started = clock();
       const remaining = deadline - started;
       let release: (() => void) | undefined;
       // In flight from here (queued in the limiter included) to the end, whatever the outcome.
@@ -90,7 +99,7 @@ export class LambdaForwarder {
           // Reference §1.7/§3.3: forwarded requests carry hops+1 and forward=true, and a
           // router never propagates dry (the call executes for real).
           { ...request, hops: request.hops + 1, forward: true, dry: false },
-          { timeoutMs: deadline - performance.now(), signal: context.signal },
+          { timeoutMs: deadline - clock(), signal: context.signal },
         );
         health.succeeded(destination);
         const sample = load.finish(ticket);
@@ -101,7 +110,7 @@ export class LambdaForwarder {
             request.name,
             destination,
             request.forward,
-            (performance.now() - started) / 1000,
+            (clock() - started) / 1000,
             sample.alone,
           );
         }
@@ -113,7 +122,7 @@ export class LambdaForwarder {
           context.signal.aborted || (callerBound && failure.code === Code.DeadlineExceeded);
         if (!isTransportFailure(failure) || callerGaveUp) throw failure;
         this.#eject(destination, failure);
-        if (requestNotSent(error) && deadline > performance.now() && budget.tryRetry()) {
+        if (requestNotSent(error) && deadline > clock() && budget.tryRetry()) {
           logger.debug({ lambda: request.name, destination }, "retrying on another destination");
           continue;
         }
@@ -137,6 +146,11 @@ export class LambdaForwarder {
       );
       this.options.onEjected(destination);
     }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    const schedule = this.options.schedule ?? timerScheduler;
+    return new Promise((resolve) => schedule(ms, resolve));
   }
 
   #forwardDelayMs(): number {

@@ -14,9 +14,11 @@ import {
   peerFailure,
   registerProcessMetrics,
   type RunningServer,
+  type Scheduler,
   type ServerTlsOptions,
   serve,
   TransportPool,
+  backgroundScheduler,
 } from "@soe/runtime";
 import { DestinationHealth } from "./destination-health.js";
 import { DestinationLimiter } from "./destination-limiter.js";
@@ -27,6 +29,7 @@ import { makeForwardingTable } from "./policies/policy-factory.js";
 import { RetryBudget } from "./retry-budget.js";
 import { RouterTables } from "./router-tables.js";
 import { tableService } from "./table-service.js";
+import { TableUpkeep } from "./table-upkeep.js";
 
 export interface RouterServerOptions {
   /** Lambda end-point (EdgeServer), `host:port`; port 0 picks one. */
@@ -51,7 +54,10 @@ export interface RouterServerOptions {
   readonly tls?: ServerTlsOptions;
   readonly clientTls?: ClientTlsOptions;
   readonly logger?: Logger;
+  /** Milliseconds; tables, optimizers, health and forwarding all read this one. */
   readonly clock?: () => number;
+  /** Timers (probes, optimizer polls, lease refreshes); background `setTimeout`s by default. */
+  readonly schedule?: Scheduler;
   readonly rng?: () => number;
 }
 
@@ -78,6 +84,7 @@ export const DEFAULT_OPTIMIZER_CONF = "type=trivial,period=10,stat=mean";
 export async function createRouterServer(options: RouterServerOptions): Promise<RouterServer> {
   const logger = options.logger ?? createLogger({ name: "edgerouter" });
   const clock = options.clock ?? (() => performance.now());
+  const schedule = options.schedule ?? backgroundScheduler;
   const rng = options.rng ?? Math.random;
   const routerConf = parseConf(options.routerConf ?? DEFAULT_ROUTER_CONF, logger);
   const tableConf = parseConf(options.tableConf ?? DEFAULT_TABLE_CONF, logger);
@@ -102,36 +109,9 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
     ? createClient(EdgeController, controlTransports.get(options.controllerEndpoint))
     : undefined;
 
-  const timers = new Set<NodeJS.Timeout>();
-  const at = (when: number | undefined, run: () => void) => {
-    if (when === undefined) return;
-    const timer = setTimeout(
-      () => {
-        timers.delete(timer);
-        run();
-      },
-      Math.max(0, when - clock()),
-    );
-    timer.unref();
-    timers.add(timer);
-  };
-  // Probes put ejected routes back when their back-off expires.
-  const scheduleProbes = () =>
-    at(health.nextProbeAt(), () => {
-      for (const probe of health.due()) {
-        logger.info({ destination: probe.destination }, "probing ejected destination");
-        tables.restore(probe.destination, probe.routes);
-      }
-      scheduleProbes();
-    });
-  const pollOptimizers = () =>
-    at(tables.nextDueAt(), () => {
-      for (const report of tables.poll()) {
-        for (const pair of report.vanished) logger.debug(pair, "optimizer: pair left the table");
-      }
-      pollOptimizers();
-    });
-  pollOptimizers();
+  // Probes put ejected routes back when their back-off expires; optimizers run when due.
+  const upkeep = new TableUpkeep({ tables, health, clock, schedule, logger });
+  upkeep.start();
 
   const forwarder = new LambdaForwarder({
     tables,
@@ -149,9 +129,11 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
     },
     fake: routerConf.has("fake") && routerConf.getBool("fake"),
     rng,
+    clock,
+    ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     logger,
     onEjected: (destination) => {
-      scheduleProbes();
+      upkeep.ejected();
       // The controller is told, and decides (DESIGN §4); a failure to tell it is only logged.
       controller?.removeComputer({ edgeServerEndpoint: destination }).catch((error: unknown) => {
         const cause = peerFailure(error);
@@ -230,6 +212,7 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
         },
         periodMs,
         backoff: { initialMs: Math.min(200, periodMs), maxMs: periodMs },
+        schedule,
         logger,
       });
       announcer.start();
@@ -251,13 +234,14 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
       bootId,
       async close() {
         await announcer?.close();
-        for (const timer of timers) clearTimeout(timer);
+        upkeep.close();
         await Promise.all(servers.map((s) => s.close()));
         transports.close();
         controlTransports.close();
       },
     };
   } catch (error) {
+    upkeep.close();
     await Promise.all(servers.map((s) => s.close()));
     transports.close();
     controlTransports.close();

@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import { basename, extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BusyMeter } from "./busy-meter.js";
-import type { Scheduler } from "../simulation-runner.js";
+import type { Scheduler } from "@soe/runtime";
 import { FunctionPool } from "./function-pool.js";
 
 /** The processor name JavaScript functions are announced and measured under. */

@@ -1,4 +1,4 @@
-import { type Scheduler, timerScheduler } from "../simulation-runner.js";
+import { type Scheduler, timerScheduler } from "@soe/runtime";
 import { type CallOutcome, FunctionWorker } from "./function-worker.js";
 
 export interface FunctionPoolOptions {
