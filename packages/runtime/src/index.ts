@@ -9,7 +9,7 @@ export {
   type EndpointTransport,
   TransportPool,
 } from "./transports.js";
-export { RequestNotSentError, requestNotSent } from "./grpc-transport.js";
+export { RequestNotSentError, requestNotSent } from "./request-not-sent.js";
 export { type BoundedRead, readBounded } from "./bounded-body.js";
 export { type Endpoint, endpointUrl, formatEndpoint, parseEndpoint } from "./endpoint.js";
 export { advertisedEndpoint } from "./advertised-endpoint.js";

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { controlAuthInterceptor } from "../src/control-auth.js";
 import { type RunningServer, serve } from "../src/serve.js";
 import { parseEndpoint } from "../src/endpoint.js";
-import { requestNotSent } from "../src/grpc-transport.js";
+import { requestNotSent } from "../src/request-not-sent.js";
 import { createTransport, type EndpointTransport, TransportPool } from "../src/transports.js";
 import { grpc, loadUiiitRpc, makeTestCerts } from "@soe/testing";
 import { runLambda, testRoutes } from "./fixtures.js";
