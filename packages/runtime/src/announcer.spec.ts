@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { Writable } from "node:stream";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { EdgeController } from "@soe/proto";
@@ -7,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Announcer, type AnnouncerOptions } from "./announcer.js";
 import { createLogger } from "./logger.js";
 import { createTransport } from "./transports.js";
+import { closedPort } from "../test/raw-h2.js";
 
 interface LogLine {
   level: number;
@@ -223,12 +223,7 @@ describe("Announcer", () => {
   });
 
   it("says 'connection refused' for a real controller that is not listening", async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    await new Promise((resolve) => server.close(resolve));
-    if (address === null || typeof address === "string") throw new Error("no port");
-    const endpoint = `127.0.0.1:${address.port}`;
+    const endpoint = `127.0.0.1:${await closedPort()}`;
     const transport = createTransport(endpoint);
     const controller = createClient(EdgeController, transport);
     const logs = captureLogs();

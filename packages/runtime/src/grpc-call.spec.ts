@@ -1,39 +1,22 @@
-import {
-  constants,
-  createServer,
-  type Http2Server,
-  type IncomingHttpHeaders,
-  type ServerHttp2Stream,
-} from "node:http2";
-import { createServer as createTcpServer } from "node:net";
+import { constants, type IncomingHttpHeaders } from "node:http2";
 import { Code, type ConnectError } from "@connectrpc/connect";
 import { afterEach, describe, expect, it } from "vitest";
 import { UnaryCall } from "./grpc-call.js";
 import { decodeUnaryEnvelope, encodeEnvelope } from "./grpc-envelope.js";
 import { Http2SessionPool } from "./http2-session-pool.js";
 import { requestNotSent } from "./request-not-sent.js";
-
-type Handler = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, body: Buffer) => void;
+import { closedPort, type RawHandler, startRawH2Server } from "../test/raw-h2.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A raw HTTP/2 server on a loopback port 0 that answers each stream with `handler`. */
-async function server(handler: Handler): Promise<Http2SessionPool> {
-  const h2: Http2Server = createServer();
-  h2.on("stream", (stream, headers) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    stream.on("end", () => handler(stream, headers, Buffer.concat(chunks)));
-    stream.on("error", () => {});
-  });
-  await new Promise<void>((resolve) => h2.listen(0, "127.0.0.1", resolve));
-  const address = h2.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  const pool = new Http2SessionPool(`http://127.0.0.1:${address.port}`);
-  cleanups.push(() => new Promise((resolve) => h2.close(resolve)));
+/** A session pool to a raw HTTP/2 server that answers each stream with `handler`. */
+async function server(handler: RawHandler): Promise<Http2SessionPool> {
+  const h2 = await startRawH2Server(handler);
+  const pool = new Http2SessionPool(h2.authority);
+  cleanups.push(() => h2.close());
   cleanups.push(() => pool.close());
   return pool;
 }
@@ -75,7 +58,7 @@ function call(
 const grpcHead = { ":status": 200, "content-type": "application/grpc+proto" };
 
 /** Echoes the request's message upper-cased, with a header and a trailer. */
-const echo: Handler = (stream, _headers, body) => {
+const echo: RawHandler = (stream, _headers, body) => {
   stream.respond({ ...grpcHead, "x-resp": "a" }, { waitForTrailers: true });
   stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0", "x-trail": "t" }));
   const text = Buffer.from(decodeUnaryEnvelope(body)).toString().toUpperCase();
@@ -167,12 +150,7 @@ describe("UnaryCall", () => {
   });
 
   it("says a call to a port nobody listens on was never sent, with the socket's cause", async () => {
-    const tcp = createTcpServer();
-    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
-    const address = tcp.address();
-    await new Promise((resolve) => tcp.close(resolve));
-    if (address === null || typeof address === "string") throw new Error("no port");
-    const pool = new Http2SessionPool(`http://127.0.0.1:${address.port}`);
+    const pool = new Http2SessionPool(`http://127.0.0.1:${await closedPort()}`);
     cleanups.push(() => pool.close());
     const { error } = await call(pool);
     expect(error?.code).toBe(Code.Unavailable);

@@ -1,61 +1,28 @@
-import {
-  createServer,
-  type Http2Server,
-  type IncomingHttpHeaders,
-  type ServerHttp2Stream,
-} from "node:http2";
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import type { IncomingHttpHeaders } from "node:http2";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
-import { EdgeComputer, EdgeServer, LambdaRequestSchema, LambdaResponseSchema } from "@soe/proto";
+import { EdgeComputer, EdgeServer } from "@soe/proto";
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeUnaryEnvelope, encodeEnvelope } from "./grpc-envelope.js";
+import { encodeEnvelope } from "./grpc-envelope.js";
 import { createGrpcTransport, type GrpcTransportOptions } from "./grpc-transport.js";
 import { Http2SessionPool } from "./http2-session-pool.js";
-
-type Handler = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, body: Buffer) => void;
+import { lambdaEcho, type RawHandler, startRawH2Server } from "../test/raw-h2.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A raw HTTP/2 server on a loopback port 0, and a transport to it. */
+/** A raw HTTP/2 server answering with `handler`, and a lean gRPC transport to it. */
 async function transportTo(
-  handler: Handler,
+  handler: RawHandler,
   options: Partial<GrpcTransportOptions> = {},
 ): Promise<{ transport: Transport; streams: IncomingHttpHeaders[] }> {
-  const streams: IncomingHttpHeaders[] = [];
-  const h2: Http2Server = createServer();
-  h2.on("stream", (stream, headers) => {
-    streams.push(headers);
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    stream.on("end", () => handler(stream, headers, Buffer.concat(chunks)));
-    stream.on("error", () => {});
-  });
-  await new Promise<void>((resolve) => h2.listen(0, "127.0.0.1", resolve));
-  const address = h2.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  const sessions = new Http2SessionPool(`http://127.0.0.1:${address.port}`);
-  cleanups.push(() => new Promise((resolve) => h2.close(resolve)));
+  const h2 = await startRawH2Server(handler);
+  const sessions = new Http2SessionPool(h2.authority);
+  cleanups.push(() => h2.close());
   cleanups.push(() => sessions.close());
-  return { transport: createGrpcTransport({ sessions, ...options }), streams };
+  return { transport: createGrpcTransport({ sessions, ...options }), streams: h2.streams };
 }
-
-/** Answers RunLambda with the input upper-cased, a response header and a trailer. */
-const lambdaEcho: Handler = (stream, _headers, body) => {
-  const request = fromBinary(LambdaRequestSchema, decodeUnaryEnvelope(body));
-  stream.respond(
-    { ":status": 200, "content-type": "application/grpc+proto", "x-resp": "h" },
-    { waitForTrailers: true },
-  );
-  stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0", "x-trail": "t" }));
-  const response = create(LambdaResponseSchema, {
-    retcode: "OK",
-    output: request.input.toUpperCase(),
-  });
-  stream.end(encodeEnvelope(toBinary(LambdaResponseSchema, response)));
-};
 
 describe("createGrpcTransport", () => {
   it("carries a unary call as gRPC and decodes the answer, header and trailer", async () => {

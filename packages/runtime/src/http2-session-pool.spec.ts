@@ -1,8 +1,9 @@
-import { type ClientHttp2Session, createServer, type Http2Server } from "node:http2";
+import type { ClientHttp2Session } from "node:http2";
 import { createServer as createTcpServer, type Socket } from "node:net";
 import { eventually } from "@soe/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Http2SessionPool } from "./http2-session-pool.js";
+import { closedPort, startRawH2Server } from "../test/raw-h2.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -15,14 +16,10 @@ function portOf(server: { address(): unknown }): number {
   return address.port;
 }
 
-/** An HTTP/2 server on a loopback port 0; `sessions` are its side of each connection. */
 async function h2Server() {
-  const server: Http2Server = createServer();
-  const sessions: { close(): void }[] = [];
-  server.on("session", (session) => sessions.push(session));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-  return { authority: `http://127.0.0.1:${portOf(server)}`, sessions };
+  const server = await startRawH2Server(() => {});
+  cleanups.push(() => server.close());
+  return server;
 }
 
 function pool(authority: string, options?: ConstructorParameters<typeof Http2SessionPool>[1]) {
@@ -64,10 +61,7 @@ describe("Http2SessionPool", () => {
   });
 
   it("tells a session that never reached its peer from one that did", async () => {
-    const tcp = createTcpServer();
-    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
-    const port = portOf(tcp);
-    await new Promise((resolve) => tcp.close(resolve));
+    const port = await closedPort();
     const p = pool(`http://127.0.0.1:${port}`);
     const session = p.session();
     session.on("error", () => {});

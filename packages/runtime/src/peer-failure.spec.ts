@@ -1,19 +1,9 @@
-import { createServer } from "node:net";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { EdgeController } from "@soe/proto";
 import { describe, expect, it } from "vitest";
 import { peerFailure } from "./peer-failure.js";
 import { createTransport } from "./transports.js";
-
-/** A loopback port nobody listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
+import { closedPort } from "../test/raw-h2.js";
 
 describe("peerFailure", () => {
   it.each(["grpc", "connect"] as const)(
