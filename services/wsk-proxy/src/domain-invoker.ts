@@ -20,7 +20,7 @@ import {
   outcomeOfReply,
   outcomeOfRpcError,
 } from "./invocation.js";
-import { formatInvocationLine } from "./invocation-log.js";
+import { logInvocation } from "./invocation-log.js";
 
 export interface InvocationRequest {
   readonly caller: Identity;
@@ -171,35 +171,14 @@ export class DomainInvoker {
     const end = this.#clock();
     const resolved =
       outcome.kind === "no-route" ? await this.#noRoute(lambda, outcome.allUnreachable) : outcome;
-    if (logger.isLevelEnabled("debug")) {
-      const facts = {
-        elapsed: (performance.now() - began) / 1000,
-        retcode: reply?.retcode ?? `rpc error: ${failure?.message ?? ""}`,
-        responder: reply?.responder ?? "",
-        ptime: reply?.ptime ?? 0,
-        hops: reply?.hops ?? 0,
-        load1: reply?.load1 ?? 0,
-        load10: reply?.load10 ?? 0,
-        load30: reply?.load30 ?? 0,
-        output: reply?.output ?? "",
-        dataoutSize: reply?.dataout.byteLength ?? 0,
-      };
-      // The reference's line as the message, its fields also as fields for log processors.
-      logger.debug(
-        {
-          activationId,
-          lambda,
-          outcome: resolved.kind,
-          elapsed: facts.elapsed,
-          retcode: facts.retcode,
-          from: facts.responder,
-          ptime: facts.ptime,
-          hops: facts.hops,
-          load: `${facts.load1}/${facts.load10}/${facts.load30}`,
-        },
-        formatInvocationLine(facts),
-      );
-    }
+    logInvocation(logger, {
+      activationId,
+      lambda,
+      outcome: resolved.kind,
+      elapsed: (performance.now() - began) / 1000,
+      reply,
+      failure,
+    });
     switch (resolved.kind) {
       case "activation": {
         const record = buildActivationRecord({
