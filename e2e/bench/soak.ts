@@ -45,7 +45,7 @@ guardBench(
 
 scenario = await startSeedScenario({
   ports: "free",
-  leaseTtlSeconds: 3,
+  // The default lease (15 s), as a deployment has: hostile load must not cost a peer its lease.
   listerPeriodSeconds: 0.5,
   token: "soak-token",
 });

@@ -7,13 +7,14 @@ import {
   type ServerHttp2Stream,
 } from "node:http2";
 import type { Socket } from "node:net";
+import { livenessAction } from "./session-liveness.js";
 
 export interface Http2ListenerOptions {
   /** A new session must open its first stream (complete a request's headers) within this. */
   readonly headersTimeoutMs: number;
   /** Time allowed to receive a whole request (its stream's body) once its headers arrived. */
   readonly requestTimeoutMs: number;
-  /** A session with no traffic for this long is closed gracefully. */
+  /** A session that starts or ends no stream for this long is closed gracefully. */
   readonly idleTimeoutMs: number;
   readonly onStream: (
     stream: ServerHttp2Stream,
@@ -24,17 +25,27 @@ export interface Http2ListenerOptions {
 
 const mib = 1024 * 1024;
 
+interface SessionState {
+  /** The last stream's start or end: what idleness is measured from. */
+  lastStreamAt: number;
+  lastHeardAt: number;
+  pingSentAt: number | undefined;
+}
+
 /**
  * HTTP/2 on sockets accepted elsewhere, served from core `stream` events (the lean gRPC path
  * never builds compatibility-layer objects). Node's HTTP/2 server has no headers or request
- * timeout of its own, so: a session that never completes a request's headers is closed, and a
- * stream whose request body does not arrive in time is reset.
+ * timeout of its own, so: a session that never completes a request's headers is closed, a
+ * stream whose request body does not arrive in time is reset, and a quiet session must answer a
+ * PING (`session-liveness.ts`: Node 20 keeps sessions it ended for protocol errors for ever).
  */
 export class Http2Listener {
   private readonly server: Http2Server;
-  readonly sessions = new Set<Http2Session>();
+  private readonly states = new Map<Http2Session, SessionState>();
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(options: Http2ListenerOptions) {
+    const quietMs = options.headersTimeoutMs;
     this.server = createServer({
       settings: { maxConcurrentStreams: 1000, initialWindowSize: mib },
       maxSessionMemory: 32,
@@ -48,25 +59,72 @@ export class Http2Listener {
         rawHeaders: string[],
       ) => {
         limitRequestTime(stream, options.requestTimeoutMs);
+        const state = this.states.get(stream.session as Http2Session);
+        if (state !== undefined) {
+          state.lastStreamAt = state.lastHeardAt = performance.now();
+          stream.once("close", () => {
+            state.lastStreamAt = state.lastHeardAt = performance.now();
+          });
+        }
         options.onStream(stream, headers, rawHeaders);
       },
     );
     this.server.on("session", (session: Http2Session) => {
-      this.sessions.add(session);
+      const started = performance.now();
+      this.states.set(session, {
+        lastStreamAt: started,
+        lastHeardAt: started,
+        pingSentAt: undefined,
+      });
       const silent = setTimeout(() => session.destroy(), options.headersTimeoutMs);
       silent.unref();
       session.once("stream", () => clearTimeout(silent));
       session.once("close", () => {
         clearTimeout(silent);
-        this.sessions.delete(session);
+        this.states.delete(session);
       });
       session.on("error", () => {
         // Peer resets and protocol errors close the session; nothing else to do.
       });
     });
-    this.server.setTimeout(options.idleTimeoutMs);
-    // Close idle sessions gracefully: the default destroys them, cutting calls still running.
-    this.server.on("timeout", (session: Http2Session) => session.close());
+    // Idle sessions are closed by the sweep, not by `server.setTimeout`: on Node 20 a session's
+    // own timeout timer keeps it (≈2.3 KB of heap) for the whole timeout after it is destroyed,
+    // so a busy port grew by every connection of the last ten minutes.
+    this.sweeper = setInterval(
+      () => this.sweep(quietMs, options.idleTimeoutMs),
+      Math.max(25, quietMs / 2),
+    );
+    this.sweeper.unref();
+  }
+
+  /** The sessions open now. */
+  get sessions(): IterableIterator<Http2Session> {
+    return this.states.keys();
+  }
+
+  private sweep(quietMs: number, idleMs: number): void {
+    const now = performance.now();
+    for (const [session, state] of this.states) {
+      // Gracefully: streams still running finish, no new ones start.
+      if (now - state.lastStreamAt >= idleMs && !session.closed) session.close();
+      const action = livenessAction(state, now, quietMs);
+      if (action === "destroy") {
+        session.destroy();
+      } else if (action === "ping") {
+        state.pingSentAt = now;
+        let sent = false;
+        try {
+          sent = session.ping((error) => {
+            if (error !== null) return;
+            state.pingSentAt = undefined;
+            state.lastHeardAt = performance.now();
+          });
+        } catch {
+          // A session already closing cannot ping: it goes too.
+        }
+        if (!sent) session.destroy();
+      }
+    }
   }
 
   /** Serves HTTP/2 on an accepted socket (the preface is still unread, or ALPN said h2). */
@@ -82,6 +140,11 @@ export class Http2Listener {
   /** Cuts every session, whatever is in flight. */
   destroy(): void {
     for (const session of this.sessions) session.destroy();
+  }
+
+  /** Stops watching sessions' liveness (once the server is closed). */
+  stop(): void {
+    clearInterval(this.sweeper);
   }
 }
 

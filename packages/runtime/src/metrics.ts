@@ -1,5 +1,5 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
-import type { CounterSeries, HistogramSeries, MetricsRegistry } from "./metrics-registry.js";
+import type { CounterSeries, Gauge, HistogramSeries, MetricsRegistry } from "./metrics-registry.js";
 
 // The registry is part of this module's API: servers import everything metrics from here.
 export {
@@ -109,6 +109,22 @@ export function metricsInterceptor(metrics: RpcMetrics): Interceptor {
       throw e;
     }
   };
+}
+
+const connectionGauges = new WeakMap<MetricsRegistry, Gauge>();
+
+/** `server_open_connections{port}`: connections a port has accepted and not yet seen close. */
+export function openConnectionsGauge(registry: MetricsRegistry): Gauge {
+  let gauge = connectionGauges.get(registry);
+  if (gauge === undefined) {
+    gauge = registry.gauge(
+      "server_open_connections",
+      "Connections accepted and not yet closed, by listening port.",
+      ["port"],
+    );
+    connectionGauges.set(registry, gauge);
+  }
+  return gauge;
 }
 
 export function registerProcessMetrics(registry: MetricsRegistry): void {

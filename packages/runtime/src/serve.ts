@@ -16,6 +16,7 @@ import {
   createRpcMetrics,
   MetricsRegistry,
   metricsInterceptor,
+  openConnectionsGauge,
   registerProcessMetrics,
 } from "./metrics.js";
 import { OpenConnections } from "./open-connections.js";
@@ -187,6 +188,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const endpoint = formatEndpoint({ host, port: boundPort });
   const reachable = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
   const url = `${options.tls === undefined ? "http" : "https"}://${formatEndpoint({ host: reachable, port: boundPort })}`;
+  const openGauge = openConnectionsGauge(metrics);
+  metrics.collect(() => openGauge.set({ port: String(boundPort) }, connections.size));
   logger?.info({ endpoint, tls: options.tls !== undefined }, "listening");
 
   let closing: Promise<void> | undefined;
@@ -208,6 +211,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       cut.unref();
       await connections.whenEmpty();
       clearTimeout(cut);
+      h2.stop();
       logger?.info({ endpoint }, "closed");
     })();
     return closing;

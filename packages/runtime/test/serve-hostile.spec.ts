@@ -253,3 +253,81 @@ describe("every connection must finish its headers and its request in time", () 
     await stillServes(server);
   });
 });
+
+describe("HTTP/2 sessions that stop answering", () => {
+  test("a session nghttp2 ended for a protocol error is closed once its peer leaves", async () => {
+    // Node 20 stops reading such a session and never sees the peer go; the liveness PING does.
+    const server = await start({ headersTimeoutMs: 200 });
+    const sockets: Socket[] = [];
+    for (let i = 0; i < 5; i++) {
+      const socket = openSocket(server.endpoint);
+      socket.resume();
+      socket.write(Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
+      socket.write(Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]));
+      // A whole GET /healthz on stream 1, then DATA on stream 7, which is idle: a connection
+      // error, after the session has served a stream (so the first-stream timer is gone).
+      socket.write(Buffer.from([0, 0, 6, 1, 5, 0, 0, 0, 1, 0x82, 0x84, 0x86, 0x41, 0x01, 0x61]));
+      socket.write(Buffer.from([0, 0, 4, 0, 0, 0, 0, 0, 7, 1, 2, 3, 4]));
+      sockets.push(socket);
+    }
+    const open = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const match = new RegExp(`server_open_connections\\{port="${server.port}"\\} (\\d+)`).exec(
+        text,
+      );
+      return Number(match?.[1]);
+    };
+    expect(await openUntil(open, (n) => n >= 5)).toBeGreaterThanOrEqual(5);
+    for (const socket of sockets) socket.destroy();
+    // Only the connection asking for /metrics remains.
+    expect(await openUntil(open, (n) => n <= 1)).toBeLessThanOrEqual(1);
+  });
+
+  test("an idle session whose peer answers PINGs stays open", async () => {
+    const server = await start({ headersTimeoutMs: 100 });
+    const session = connectHttp2(server.url);
+    session.on("error", () => undefined);
+    cleanups.push(() => session.destroy());
+    const first = await http2RequestOn(session, server);
+    expect(first).toBe(200);
+    // Several liveness rounds pass; the session answers each PING and is still usable.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(session.closed || session.destroyed).toBe(false);
+    expect(await http2RequestOn(session, server)).toBe(200);
+  });
+});
+
+describe("idle HTTP/2 sessions", () => {
+  test("are closed gracefully once no stream started or ended for idleTimeoutMs", async () => {
+    const server = await start({ idleTimeoutMs: 300, headersTimeoutMs: 100 });
+    const session = connectHttp2(server.url);
+    session.on("error", () => undefined);
+    cleanups.push(() => session.destroy());
+    expect(await http2RequestOn(session, server)).toBe(200);
+    const goaway = await new Promise<number>((resolve) => session.once("goaway", resolve));
+    expect(goaway).toBe(constants.NGHTTP2_NO_ERROR);
+  });
+});
+
+function http2RequestOn(session: ReturnType<typeof connectHttp2>, _server: RunningServer) {
+  return new Promise<number | undefined>((resolve) => {
+    const stream = session.request({ ":method": "GET", ":path": "/healthz" });
+    let status: number | undefined;
+    stream.on("response", (h) => {
+      status = h[":status"];
+    });
+    stream.resume();
+    stream.on("close", () => resolve(status));
+    stream.end();
+  });
+}
+
+/** Polls `read` until `done` holds (bounded by attempts, not by time), returning the last value. */
+async function openUntil(read: () => Promise<number>, done: (n: number) => boolean) {
+  let value = await read();
+  for (let attempt = 0; !done(value) && attempt < 200; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    value = await read();
+  }
+  return value;
+}
