@@ -1,12 +1,11 @@
 import { Writable } from "node:stream";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { EdgeController } from "@soe/proto";
-import { eventually, ManualTime } from "@soe/testing";
+import { eventually, ManualTime, unusedPort } from "@soe/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Announcer, type AnnouncerOptions } from "./announcer.js";
 import { createLogger } from "./logger.js";
 import { createTransport } from "./transports.js";
-import { closedPort } from "../test/raw-h2.js";
 
 interface LogLine {
   level: number;
@@ -223,7 +222,7 @@ describe("Announcer", () => {
   });
 
   it("says 'connection refused' for a real controller that is not listening", async () => {
-    const endpoint = `127.0.0.1:${await closedPort()}`;
+    const endpoint = `127.0.0.1:${await unusedPort()}`;
     const transport = createTransport(endpoint);
     const controller = createClient(EdgeController, transport);
     const logs = captureLogs();

@@ -1,11 +1,12 @@
 import { constants, type IncomingHttpHeaders } from "node:http2";
 import { Code, type ConnectError } from "@connectrpc/connect";
+import { unusedPort } from "@soe/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { UnaryCall } from "./grpc-call.js";
 import { decodeUnaryEnvelope, encodeEnvelope } from "./grpc-envelope.js";
 import { Http2SessionPool } from "./http2-session-pool.js";
 import { requestNotSent } from "./request-not-sent.js";
-import { closedPort, type RawHandler, startRawH2Server } from "../test/raw-h2.js";
+import { type RawHandler, startRawH2Server } from "../test/raw-h2.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -150,7 +151,7 @@ describe("UnaryCall", () => {
   });
 
   it("says a call to a port nobody listens on was never sent, with the socket's cause", async () => {
-    const pool = new Http2SessionPool(`http://127.0.0.1:${await closedPort()}`);
+    const pool = new Http2SessionPool(`http://127.0.0.1:${await unusedPort()}`);
     cleanups.push(() => pool.close());
     const { error } = await call(pool);
     expect(error?.code).toBe(Code.Unavailable);

@@ -1,9 +1,9 @@
 import type { ClientHttp2Session } from "node:http2";
 import { createServer as createTcpServer, type Socket } from "node:net";
-import { eventually } from "@soe/testing";
+import { eventually, unusedPort } from "@soe/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Http2SessionPool } from "./http2-session-pool.js";
-import { closedPort, startRawH2Server } from "../test/raw-h2.js";
+import { startRawH2Server } from "../test/raw-h2.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -61,7 +61,7 @@ describe("Http2SessionPool", () => {
   });
 
   it("tells a session that never reached its peer from one that did", async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const p = pool(`http://127.0.0.1:${port}`);
     const session = p.session();
     session.on("error", () => {});

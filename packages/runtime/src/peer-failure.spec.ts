@@ -1,15 +1,15 @@
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { EdgeController } from "@soe/proto";
+import { unusedPort } from "@soe/testing";
 import { describe, expect, it } from "vitest";
 import { peerFailure } from "./peer-failure.js";
 import { createTransport } from "./transports.js";
-import { closedPort } from "../test/raw-h2.js";
 
 describe("peerFailure", () => {
   it.each(["grpc", "connect"] as const)(
     "says 'connection refused' for a peer that does not listen (%s protocol)",
     async (protocol) => {
-      const transport = createTransport(`127.0.0.1:${await closedPort()}`, { protocol });
+      const transport = createTransport(`127.0.0.1:${await unusedPort()}`, { protocol });
       try {
         const error = await createClient(EdgeController, transport)
           .announceRouter({})

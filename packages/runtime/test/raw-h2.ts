@@ -5,7 +5,6 @@ import {
   type ServerHttp2Session,
   type ServerHttp2Stream,
 } from "node:http2";
-import { createServer as createTcpServer } from "node:net";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { LambdaRequestSchema, LambdaResponseSchema } from "@soe/proto";
 import { decodeUnaryEnvelope, encodeEnvelope } from "../src/grpc-envelope.js";
@@ -60,16 +59,6 @@ export async function startRawH2Server(handler: RawHandler): Promise<RawH2Server
         server.close(() => resolve());
       }),
   };
-}
-
-/** A loopback port nobody listens on: bound, then released. */
-export async function closedPort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
 }
 
 /** Answers RunLambda with the input upper-cased, a response header and a trailer. */

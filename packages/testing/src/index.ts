@@ -2,6 +2,7 @@ export { makeTestCerts, type TestCerts } from "./certs.js";
 export { eventually } from "./eventually.js";
 export { FakeClock } from "./fake-clock.js";
 export { ManualTime } from "./manual-time.js";
+export { unusedPort } from "./unused-port.js";
 export { type Callback, grpc, loadUiiitRpc, unary } from "./grpc-js.js";
 export {
   type AnnouncedComputer,

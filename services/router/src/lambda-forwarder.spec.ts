@@ -5,19 +5,17 @@ import {
   type HandlerContext,
 } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
-import { EdgeRouterConf_Action, EdgeServer, LambdaRequestSchema } from "@soe/proto";
+import { EdgeServer, LambdaRequestSchema } from "@soe/proto";
 import { mulberry32 } from "@soe/reference";
-import { Conf, createLogger, type TransportPool } from "@soe/runtime";
+import { createLogger, type TransportPool } from "@soe/runtime";
 import { ManualTime } from "@soe/testing";
 import { describe, expect, it, vi } from "vitest";
 import { DestinationHealth } from "./destination-health.js";
 import { DestinationLimiter } from "./destination-limiter.js";
 import { DestinationLoad } from "./destination-load.js";
 import { LambdaForwarder, type LambdaForwarderOptions, LOOP_DETECTED } from "./lambda-forwarder.js";
-import { NoneOptimizer } from "./optimizers/local-optimizer.js";
-import { makeForwardingTable } from "./policies/policy-factory.js";
 import { RetryBudget } from "./retry-budget.js";
-import { RouterTables } from "./router-tables.js";
+import { tablesServing } from "../test/tables.js";
 
 type Destination = (name: string) => Promise<{ retcode: string; output?: string }>;
 
@@ -30,20 +28,7 @@ function setup(
   overrides: Partial<LambdaForwarderOptions> = {},
 ) {
   const time = new ManualTime();
-  const tables = new RouterTables({
-    makeTable: () =>
-      makeForwardingTable(Conf.of({ type: "random" }), { clock: time.clock, rng: mulberry32(7) }),
-    makeOptimizer: () => new NoneOptimizer(),
-  });
-  for (const destination of ["a:6473", "b:6473"]) {
-    tables.configure({
-      action: EdgeRouterConf_Action.CHANGE,
-      lambda: "clambda0",
-      destination,
-      weight: 1,
-      final: true,
-    });
-  }
+  const tables = tablesServing("clambda0", ["a:6473", "b:6473"], { clock: time.clock, seed: 7 });
   const health = new DestinationHealth(time.clock, { initialMs: 500, maxMs: 30_000, jitter: 0 });
   const transports = {
     get: (destination: string) =>

@@ -1,31 +1,18 @@
 import { Writable } from "node:stream";
-import { EdgeRouterConf_Action } from "@soe/proto";
-import { mulberry32 } from "@soe/reference";
 import { Conf, createLogger } from "@soe/runtime";
 import { ManualTime } from "@soe/testing";
 import { describe, expect, it, vi } from "vitest";
 import { DestinationHealth } from "./destination-health.js";
 import { makeLocalOptimizer } from "./optimizers/optimizer-factory.js";
-import { makeForwardingTable } from "./policies/policy-factory.js";
-import { RouterTables } from "./router-tables.js";
 import { TableUpkeep } from "./table-upkeep.js";
+import { tablesServing } from "../test/tables.js";
 
 function setup(optimizerConf = "type=none") {
   const time = new ManualTime();
-  const tables = new RouterTables({
-    makeTable: () =>
-      makeForwardingTable(Conf.of({ type: "random" }), { clock: time.clock, rng: mulberry32(1) }),
+  const tables = tablesServing("clambda0", ["a:6473", "b:6473"], {
+    clock: time.clock,
     makeOptimizer: (table) => makeLocalOptimizer(Conf.parse(optimizerConf).conf, table, time.clock),
   });
-  for (const destination of ["a:6473", "b:6473"]) {
-    tables.configure({
-      action: EdgeRouterConf_Action.CHANGE,
-      lambda: "clambda0",
-      destination,
-      weight: 1,
-      final: true,
-    });
-  }
   const health = new DestinationHealth(time.clock, { initialMs: 500, maxMs: 30_000, jitter: 0 });
   const lines: string[] = [];
   const destination = new Writable({

@@ -77,18 +77,10 @@ describe("invocationFacts", () => {
       reply,
       failure: undefined,
     });
-    expect(facts).toEqual({
-      elapsed: 0.5,
-      retcode: "OK",
-      responder: "127.0.0.1:10000",
-      ptime: 12,
-      hops: 2,
-      load1: 0.5,
-      load10: 0.25,
-      load30: 0.125,
-      output: '{"payload":"hi"}',
-      dataoutSize: 3,
-    });
+    // Every fact shows in the line: the reply's, not defaults.
+    expect(formatInvocationLine(facts)).toBe(
+      '0.500000 retcode: OK, from: 127.0.0.1:10000, ptime: 12 ms, hops: 2, load: 0.5/0.25/0.125, output: {"payload":"hi"}, dataout size: 3',
+    );
   });
 
   it("says which RPC error stood in for a reply", () => {
