@@ -39,6 +39,8 @@ export function statusForParserError(code: string | undefined): {
  * the raw socket, and the connection is closed (its framing can no longer be trusted).
  */
 export function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // Node leaves a no-op error listener on sockets it reports here; keep one whatever it does.
+  if (socket.listenerCount("error") === 0) socket.on("error", () => socket.destroy());
   if (error.code === "ECONNRESET" || !socket.writable) {
     socket.destroy();
     return;
@@ -66,6 +68,9 @@ export function rejectionResponse(status: number, message: string): Response {
  * otherwise drop the connection without a word).
  */
 export function answerConnectMethod(socket: Duplex): void {
+  // Node hands a CONNECT socket over with none of its own listeners: a client resetting it now
+  // would raise an 'error' nobody handles and kill the process.
+  socket.on("error", () => socket.destroy());
   const rejection = rejectionBody(405, "The CONNECT method is not supported.");
   if (!socket.writable) {
     socket.destroy();

@@ -71,6 +71,16 @@ export function regressionCorpus(procedure: string = rpc): HostileCase[] {
         gzipSync(Buffer.from('{"name":"copy","input":"cut short"}')).subarray(0, 12),
       ]),
     ),
+    // Node hands CONNECT sockets over without its error listener: a reset after the 405 was an
+    // unhandled ECONNRESET that killed the proxy and the OpenWhisk mock in the soak.
+    {
+      kind: "h1",
+      label: "a reset after the answer to CONNECT",
+      chunks: [Buffer.from(`CONNECT ${procedure} HTTP/1.1\r\nHost: x\r\n\r\n`)],
+      gapMs: 0,
+      complete: false,
+      reset: true,
+    },
     // An unhandled ECONNRESET on a socket whose protocol was not yet known killed every service.
     {
       kind: "h1",

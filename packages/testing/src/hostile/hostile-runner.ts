@@ -98,7 +98,8 @@ export class HostileRunner {
       socket.on("close", () => finish("closed"));
       socket.on("data", (chunk: Buffer) => {
         received = Buffer.concat([received, chunk]);
-        if (http1ResponseComplete(received)) finish("answered");
+        // A case that resets ends by its reset, after the answer if one comes.
+        if (c.reset !== true && http1ResponseComplete(received)) finish("answered");
       });
       void (async () => {
         for (const chunk of c.chunks) {
@@ -107,9 +108,10 @@ export class HostileRunner {
           if (c.gapMs > 0) await sleep(c.gapMs);
         }
         if (c.reset === true) {
-          // Once connected and the bytes are out: an RST, not a FIN.
+          // Once connected and the bytes are out, and the server has answered or had a moment
+          // to: an RST, not a FIN, while the server may still be writing or waiting for our FIN.
           if (socket.connecting) await new Promise((resolve) => socket.once("connect", resolve));
-          await new Promise((resolve) => setImmediate(resolve));
+          await Promise.race([new Promise((resolve) => socket.once("data", resolve)), sleep(30)]);
           if (!socket.destroyed) socket.resetAndDestroy();
           finish("closed");
         }
