@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { Writable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createClient } from "@connectrpc/connect";
@@ -185,6 +186,42 @@ describe("waits, background calls and bounds", () => {
     ).toEqual({
       payload: "ok",
     });
+  });
+
+  it("refuses a chunked body as it passes the limit, and shrugs off a client gone mid-body", async () => {
+    const domain = await domainWith({ proxy: { maxBodyBytes: 1024 } });
+    const { hostname, port } = new URL(domain.proxy.url);
+    const path = "/api/v1/namespaces/_/actions/copy?blocking=true";
+    const headers = { ...auth, "content-type": "application/json" };
+    const over = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ hostname, port, path, method: "POST", headers }, (res) => {
+        let body = "";
+        res.on("data", (chunk) => {
+          body += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      // No Content-Length: chunked, the size only known as it arrives.
+      req.write(`{"input":"${"x".repeat(800)}`);
+      req.end(`${"y".repeat(800)}"}`);
+    });
+    expect(over.status).toBe(413);
+    expect(JSON.parse(over.body).error).toMatch(
+      /^Request larger than allowed: \d+ > 1024 bytes\.$/,
+    );
+
+    const gone = request({ hostname, port, path, method: "POST", headers });
+    gone.on("error", () => {
+      // Expected: the socket is destroyed below.
+    });
+    gone.write('{"input":"hal');
+    await sleep(50);
+    gone.destroy();
+    await sleep(50);
+    expect(
+      (await invoke(domain.proxy.url, "copy", "blocking=true&result=true", { input: "ok" })).body,
+    ).toEqual({ payload: "ok" });
   });
 });
 
