@@ -63,8 +63,14 @@ const validLoopsDone = traffic.map(async (t) => {
 await sleep(warmupSeconds * 1000);
 const atWarm = rssMb(s);
 const peak = new Map(atWarm);
+// RSS every 30 s after warm-up: a leak climbs steadily, V8 settling into its heap levels off.
+const series = new Map<string, number[]>();
+let samples = 0;
 const sampler = setInterval(() => {
-  for (const [name, mb] of rssMb(s)) peak.set(name, Math.max(peak.get(name) ?? 0, mb ?? 0));
+  const now = rssMb(s);
+  for (const [name, mb] of now) peak.set(name, Math.max(peak.get(name) ?? 0, mb ?? 0));
+  if (++samples % 6 !== 0) return;
+  for (const [name, mb] of now) series.set(name, [...(series.get(name) ?? []), mb ?? Number.NaN]);
 }, 5_000);
 const validBefore = traffic.reduce((n, t) => n + t.ok, 0);
 
@@ -116,6 +122,9 @@ console.log(
     rows,
   ),
 );
+console.log("RSS every 30 s after warm-up (MB):");
+for (const [name, mbs] of series)
+  console.log(`  ${name.padEnd(10)} ${mbs.map((mb) => fixed(mb, 0)).join(" ")}`);
 console.log(
   formatTextTable(
     "hostile inputs per port",
@@ -144,7 +153,12 @@ const results = {
   rssMb: Object.fromEntries(
     Object.values(SEED).map((name) => [
       name,
-      { warm: atWarm.get(name), peak: peak.get(name), end: atEnd.get(name) },
+      {
+        warm: atWarm.get(name),
+        peak: peak.get(name),
+        end: atEnd.get(name),
+        every30s: series.get(name),
+      },
     ]),
   ),
   lost,
