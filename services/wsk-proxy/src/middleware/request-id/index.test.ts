@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import type { ProxyEnv } from "../../proxy-env.js";
-import { CORS_HEADERS, requestId, requestIdFrom } from "./index.js";
+import { CORS_HEADERS, newRequestId, requestId, requestIdFrom } from "./index.js";
 
 const app = new Hono<ProxyEnv>();
 app.use("*", requestId());
@@ -20,6 +20,12 @@ describe("request-id middleware", () => {
     expect(requestIdFrom("a b")).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(requestIdFrom("x".repeat(257))).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(requestIdFrom("é")).toMatch(/^[A-Za-z0-9]{32}$/);
+  });
+
+  it("mints a different id every time, across refills of its random pool", () => {
+    const ids = Array.from({ length: 1000 }, newRequestId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{32}$/);
   });
 
   it("puts OpenWhisk's CORS headers on REST paths only, and answers OPTIONS there", async () => {

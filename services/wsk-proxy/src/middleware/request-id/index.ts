@@ -1,13 +1,27 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import type { ProxyEnv } from "../../proxy-env.js";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
+const ID_LENGTH = 32;
+/**
+ * Random bytes drawn 128 ids at a time: a `randomBytes(32)` per request (a Buffer and a call
+ * into the CSPRNG each) was 1.5 % of the proxy's CPU under load; the bytes are the same kind.
+ */
+const pool = Buffer.alloc(ID_LENGTH * 128);
+let used = pool.length;
+
 /** Modern controllers mint 32 alphanumeric characters; clients treat the value as opaque. */
 export function newRequestId(): string {
+  if (used === pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
   let id = "";
-  for (const byte of randomBytes(32)) id += ALPHABET[byte % ALPHABET.length];
+  for (let end = used + ID_LENGTH; used < end; used += 1) {
+    id += ALPHABET[(pool[used] as number) % ALPHABET.length];
+  }
   return id;
 }
 
