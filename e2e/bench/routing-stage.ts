@@ -147,12 +147,10 @@ export async function runStage(
     );
     // A computer that fails the check is probed once more before the bench refuses: on a
     // machine shared with builds, a core can be away for the whole of a short phase.
-    const problemsOf = (i: number, probe: ComputerProbe) =>
-      processorSharingProblems(
-        probed[i]?.process as string,
-        probe,
-        (probed[i]?.kind as ComputerKind).serviceMs,
-      );
+    const problemsOf = (i: number, probe: ComputerProbe) => {
+      const computer = probed[i] as (typeof probed)[number];
+      return processorSharingProblems(computer.process, probe, computer.kind.serviceMs);
+    };
     const suspects = probes.flatMap((probe, i) => (problemsOf(i, probe).length > 0 ? [i] : []));
     if (suspects.length > 0) {
       process.stderr.write(`[bench] ${stage.id}: probing ${suspects.length} computers again\n`);

@@ -87,6 +87,7 @@ async function besiege(port: HostilePort): Promise<void> {
         cases.slice(start, start + batch),
         async () => undefined,
         batch,
+        hostileConcurrency,
       );
       inputs.set(port.name, (inputs.get(port.name) ?? 0) + report.cases);
       violations.push(...report.violations);
