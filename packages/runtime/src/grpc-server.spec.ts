@@ -117,13 +117,31 @@ describe("createGrpcUnaryHandler", () => {
 
   it("ends a call at the client's deadline and aborts the handler's signal", async () => {
     let aborted: Promise<unknown> | undefined;
-    const { client, recorded } = await serveLean((_request, context) => {
+    const { authority, recorded } = await serveLean((_request, context) => {
       aborted = new Promise((resolve) => context.signal.addEventListener("abort", resolve));
       return new Promise(() => {});
     });
-    expect(await failure(client.runLambda({}, { timeoutMs: 50 }))).toMatchObject({
-      code: Code.DeadlineExceeded,
+    // A raw client that sends grpc-timeout but never cancels: the server alone ends the call
+    // (a client that also keeps the deadline races the server to it: canceled or deadline).
+    const session = connect(authority);
+    cleanups.push(() => session.close());
+    const trailers = await new Promise<IncomingHttpHeaders>((resolve, reject) => {
+      const stream = session.request({
+        ":method": "POST",
+        ":path": "/uiiit.rpc.EdgeServer/RunLambda",
+        "content-type": "application/grpc",
+        "grpc-timeout": "50m",
+        te: "trailers",
+      });
+      stream.on("response", (head) => {
+        if (head["grpc-status"] !== undefined) resolve(head);
+      });
+      stream.on("trailers", resolve);
+      stream.on("error", reject);
+      stream.resume();
+      stream.end(encodeEnvelope(new Uint8Array()));
     });
+    expect(trailers["grpc-status"]).toBe(String(Code.DeadlineExceeded));
     await aborted;
     expect(recorded).toEqual(["/uiiit.rpc.EdgeServer/RunLambda deadline_exceeded"]);
   });
