@@ -9,7 +9,8 @@
  *
  * Environment: SOAK_SECONDS (default 300), SOAK_WARMUP_SECONDS (default 30), SOAK_VALID_LOOPS
  * (concurrent valid callers, default 4), SOAK_HOSTILE_CONCURRENCY (hostile connections at once
- * per port, default 2: seven ports, so 14 hostile clients beside the valid ones), FUZZ_SEED (default "soak-1"), BENCH_JSON (where the
+ * per port, default 2: seven ports, so 14 hostile clients beside the valid ones), FUZZ_SEED
+ * (default "soak-1"), E2E_LOGS=1 (every process's log lines on stderr), BENCH_JSON (where the
  * results go; else a temporary file whose path is printed). Needs `pnpm build`
  * (SOE_E2E_FROM=source runs the services from their sources instead).
  */
@@ -43,12 +44,20 @@ guardBench(
   (soakSeconds + warmupSeconds + 180) * 1000,
 );
 
-scenario = await startSeedScenario({
-  ports: "free",
-  // The default lease (15 s), as a deployment has: hostile load must not cost a peer its lease.
-  listerPeriodSeconds: 0.5,
-  token: "soak-token",
-});
+// E2E_LOGS=1: every process's log lines on stderr, prefixed by its name.
+const launch =
+  process.env.E2E_LOGS === "1"
+    ? { onLine: (name: string, line: string) => process.stderr.write(`[${name}] ${line}\n`) }
+    : {};
+scenario = await startSeedScenario(
+  {
+    ports: "free",
+    // The default lease (15 s), as a deployment has: hostile load must not cost a peer its lease.
+    listerPeriodSeconds: 0.5,
+    token: "soak-token",
+  },
+  launch,
+);
 const s = scenario;
 console.log(
   `seed scenario up; warm-up ${warmupSeconds} s, then ${soakSeconds} s of valid + hostile load (seed ${seed})`,
