@@ -13,7 +13,7 @@ import {
   serverTlsOptionSpecs,
 } from "@soe/runtime";
 import { InvalidOptimizerConf } from "./optimizers/optimizer-factory.js";
-import { InvalidTableType } from "./policies/policy-factory.js";
+import { InvalidTableConf, InvalidTableType } from "./policies/policy-factory.js";
 import {
   createRouterServer,
   DEFAULT_OPTIMIZER_CONF,
@@ -53,8 +53,7 @@ const { values } = parseOrExit({
     tableConf: {
       type: "string",
       default: DEFAULT_TABLE_CONF,
-      help:
-        "type=least-latency-rif[,choices=,smoothing=,stale-period=]|random|least-impedance|round-robin|proportional-fairness[,alpha=,beta=]",
+      help: "type=least-latency-rif[,choices=,smoothing=,stale-period=]|random|least-impedance|round-robin|proportional-fairness[,alpha=,beta=]",
     },
     optimizerConf: {
       type: "string",
@@ -124,7 +123,12 @@ try {
 }
 
 function isConfError(err: unknown): err is Error {
-  return [InvalidConf, InvalidValue, NoValue, InvalidTableType, InvalidOptimizerConf].some(
-    (type) => err instanceof type,
-  );
+  return [
+    InvalidConf,
+    InvalidValue,
+    NoValue,
+    InvalidTableType,
+    InvalidTableConf,
+    InvalidOptimizerConf,
+  ].some((type) => err instanceof type);
 }

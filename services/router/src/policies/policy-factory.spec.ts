@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Conf, NoValue } from "@soe/runtime";
 import { FakeClock } from "@soe/testing";
 import { mulberry32 } from "@soe/reference";
-import { InvalidTableType, makeForwardingTable } from "./policy-factory.js";
+import { InvalidTableConf, InvalidTableType, makeForwardingTable } from "./policy-factory.js";
 
 const deps = { clock: new FakeClock().clock, rng: mulberry32(1) };
 const make = (text: string) => makeForwardingTable(Conf.parse(text).conf, deps);
@@ -27,6 +27,7 @@ describe("makeForwardingTable", () => {
 
   it("rejects a least-latency-rif smoothing outside (0, 1]", () => {
     expect(() => make("type=least-latency-rif,smoothing=0")).toThrow(/smoothing/);
+    expect(() => make("type=least-latency-rif,smoothing=2")).toThrow(InvalidTableConf);
   });
 
   it("requires alpha and beta for proportional-fairness", () => {

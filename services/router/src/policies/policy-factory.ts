@@ -33,6 +33,11 @@ export class InvalidTableType extends Error {
   }
 }
 
+/** A table conf whose values the named policy refuses (e.g. a smoothing outside (0, 1]). */
+export class InvalidTableConf extends Error {
+  override readonly name = "InvalidTableConf";
+}
+
 /**
  * The policy named by `--table-conf` (reference §3.7 defaults to `type=random`; our default is
  * `least-latency-rif`). Extra keys are accepted for every type (the reference's tests pass
@@ -53,7 +58,11 @@ export function makePolicyFactory(conf: Conf, deps: PolicyDeps): SelectionPolicy
           : {}),
       };
       // Fails fast on a bad value, at start-up rather than on the first lambda.
-      new LeastLatencyRifPolicy(load, deps.rng, deps.clock, options);
+      try {
+        new LeastLatencyRifPolicy(load, deps.rng, deps.clock, options);
+      } catch (error) {
+        throw new InvalidTableConf(error instanceof Error ? error.message : String(error));
+      }
       return () => new LeastLatencyRifPolicy(load, deps.rng, deps.clock, options);
     }
     case "random":
