@@ -10,7 +10,7 @@ export {
   TransportPool,
 } from "./transports.js";
 export { RequestNotSentError, requestNotSent } from "./request-not-sent.js";
-export { type BoundedRead, readBounded } from "./bounded-body.js";
+export { type BoundedRead, readBounded, readBoundedStream } from "./bounded-body.js";
 export { type Endpoint, endpointUrl, formatEndpoint, parseEndpoint } from "./endpoint.js";
 export { advertisedEndpoint } from "./advertised-endpoint.js";
 export { peerFailure } from "./peer-failure.js";

@@ -1,6 +1,6 @@
-import { Readable, finished } from "node:stream";
+import { Readable } from "node:stream";
 import { tooLarge } from "@soe/openwhisk";
-import { type BoundedRead, readBounded } from "@soe/runtime";
+import { readBounded, readBoundedStream } from "@soe/runtime";
 import type { Context, MiddlewareHandler } from "hono";
 import type { ProxyEnv } from "../../proxy-env.js";
 import { errorResponse } from "../errors/index.js";
@@ -10,50 +10,13 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The Node request under hono's, when @hono/node-server serves the app (its `env.incoming`) and
- * nothing has read the body yet.
+ * nothing has read the body yet: reading it directly (readBoundedStream) spares a fetch Request
+ * and a web stream per invocation (README, "Cost per call"). A client that goes away mid-body
+ * rejects with the stream's error, which the error middleware treats as a client abort.
  */
 function unreadIncoming(c: Context<ProxyEnv>): Readable | undefined {
   const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
   return incoming instanceof Readable && !incoming.readableDidRead ? incoming : undefined;
-}
-
-/**
- * readBounded on the Node stream itself. Going through `c.req.raw.body` costs a fetch `Request`
- * and a web ReadableStream over the Node stream per invocation, a sixth of the proxy's CPU per
- * call under load (README, "Cost per call"). Past the limit it stops reading, as readBounded
- * does; @hono/node-server drains (or closes) what the client still sends once answered. A client
- * that goes away mid-body rejects with the stream's error (ECONNRESET, premature close), which
- * the error middleware treats as a client abort, as before.
- */
-function readIncomingBounded(incoming: Readable, maxBytes: number): Promise<BoundedRead> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      incoming.off("data", onData);
-      stopWatching();
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > maxBytes) {
-        stop();
-        incoming.pause();
-        resolve({ ok: false, size });
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const stopWatching = finished(incoming, { writable: false }, (error) => {
-      stop();
-      if (error) reject(error);
-      else
-        resolve({
-          ok: true,
-          bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
-        });
-    });
-    incoming.on("data", onData);
-  });
 }
 
 /**
@@ -69,7 +32,7 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler<ProxyEnv> {
     const read =
       incoming === undefined
         ? await readBounded(c.req.raw, maxBytes)
-        : await readIncomingBounded(incoming, maxBytes);
+        : await readBoundedStream(incoming, maxBytes);
     if (!read.ok) return errorResponse(c, 413, tooLarge(read.size, maxBytes));
     c.set("body", read.bytes);
     await next();
