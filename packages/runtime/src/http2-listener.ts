@@ -58,14 +58,15 @@ export class Http2Listener {
         _flags: number,
         rawHeaders: string[],
       ) => {
-        limitRequestTime(stream, options.requestTimeoutMs);
         const state = this.states.get(stream.session as Http2Session);
-        if (state !== undefined) {
-          state.lastStreamAt = state.lastHeardAt = performance.now();
-          stream.once("close", () => {
-            state.lastStreamAt = state.lastHeardAt = performance.now();
-          });
-        }
+        if (state !== undefined) state.lastStreamAt = state.lastHeardAt = performance.now();
+        // Per stream, on the hot path: one timer for the request body and one close listener
+        // for both its end and the session's activity.
+        const timer = limitRequestTime(stream, options.requestTimeoutMs);
+        stream.once("close", () => {
+          if (timer !== undefined) clearTimeout(timer);
+          if (state !== undefined) state.lastStreamAt = state.lastHeardAt = performance.now();
+        });
         options.onStream(stream, headers, rawHeaders);
       },
     );
@@ -148,14 +149,19 @@ export class Http2Listener {
   }
 }
 
-/** Resets a stream whose request has not fully arrived in time (its readable side not ended). */
-function limitRequestTime(stream: ServerHttp2Stream, timeoutMs: number): void {
-  if (stream.readableEnded) return;
+/**
+ * Resets a stream whose request has not fully arrived in time (its readable side not ended);
+ * returns the timer, cleared here when the body ends and by the caller when the stream closes.
+ */
+function limitRequestTime(
+  stream: ServerHttp2Stream,
+  timeoutMs: number,
+): NodeJS.Timeout | undefined {
+  if (stream.readableEnded) return undefined;
   const timer = setTimeout(() => {
     if (!stream.destroyed) stream.close(constants.NGHTTP2_CANCEL);
   }, timeoutMs);
   timer.unref();
-  const done = () => clearTimeout(timer);
-  stream.once("end", done);
-  stream.once("close", done);
+  stream.once("end", () => clearTimeout(timer));
+  return timer;
 }
