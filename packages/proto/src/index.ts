@@ -5,7 +5,7 @@ export * from "./gen/uiiit/rpc/edgerouter_pb.js";
 export * from "./gen/uiiit/rpc/edgecomputer_pb.js";
 
 // Our own API (soe.v1) under a namespace, apart from the reference interface.
-export * as soev1 from "./gen/soe/v1/controller_pb.js";
+export * as soev1 from "./soev1.js";
 
 import { fileURLToPath } from "node:url";
 
