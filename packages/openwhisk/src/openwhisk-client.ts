@@ -42,6 +42,8 @@ export interface InvokeOptions {
 }
 
 export interface ListActionsOptions {
+  /** Only the actions of this package (`GET .../actions/{pkg}/`); default every action. */
+  readonly packageName?: string;
   /** Page size, 1..200 (default 200, OpenWhisk's maximum). All pages are fetched. */
   readonly limit?: number;
   /** Refuse (OpenWhiskProtocolError) listings longer than this; default 100000. */
@@ -50,6 +52,30 @@ export interface ListActionsOptions {
 }
 
 export interface CallOptions {
+  readonly timeoutMs?: number;
+}
+
+/** The entity collections of a namespace the client manages. */
+export type EntityCollection = "actions" | "packages" | "triggers" | "rules";
+
+/**
+ * Which entity: `packageName` only for actions (`/actions/{pkg}/{name}`). The namespace may be
+ * `_`, which OpenWhisk resolves to the key's own.
+ */
+export interface EntityAddress {
+  readonly namespace: string;
+  readonly packageName?: string | undefined;
+  readonly name: string;
+}
+
+/** An entity as OpenWhisk answers it (`GET`, `PUT`, `DELETE`, or an element of a listing). */
+export type EntityJson = Readonly<Record<string, unknown>>;
+
+export interface ListEntitiesOptions {
+  /** Page size, 1..200 (default 200). All pages are fetched. */
+  readonly limit?: number;
+  /** Refuse (OpenWhiskProtocolError) listings longer than this; default 100000. */
+  readonly maxItems?: number;
   readonly timeoutMs?: number;
 }
 
@@ -68,12 +94,33 @@ function actionPath(name: ActionName): string {
   return `/api/v1/namespaces/${segment(name.namespace)}/actions/${pkg}${segment(name.name)}`;
 }
 
+function entityUrlPath(collection: EntityCollection, address: EntityAddress): string {
+  if (address.packageName !== undefined && collection !== "actions") {
+    throw new TypeError(`only actions live in packages, not ${collection}`);
+  }
+  const pkg = address.packageName === undefined ? "" : `${segment(address.packageName)}/`;
+  return `/api/v1/namespaces/${segment(address.namespace)}/${collection}/${pkg}${segment(address.name)}`;
+}
+
+function isJsonObject(value: unknown): value is EntityJson {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isNamedEntity(value: unknown): value is EntityJson {
+  return (
+    isJsonObject(value) && typeof value.name === "string" && typeof value.namespace === "string"
+  );
+}
+
 function headerValue(response: ExchangeResponse, name: string): string | undefined {
   const value = response.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The OpenWhisk REST calls our services make: invoke, list actions, read activations. */
+/**
+ * The OpenWhisk REST calls our services make: invoke, list actions, read activations, and
+ * create, read, replace, delete and list entities (actions, packages, triggers, rules).
+ */
 export class OpenWhiskClient {
   readonly apiRoot: string;
   readonly #exchange: HttpExchange;
@@ -154,7 +201,11 @@ export class OpenWhiskClient {
   ): Promise<ActionSummary[]> {
     const pageSize = options.limit ?? MAX_PAGE_SIZE;
     const maxItems = options.maxItems ?? 100_000;
-    const base = `/api/v1/namespaces/${segment(namespace)}/actions`;
+    // A package's actions are listed below it with a trailing slash, as the wsk CLI does.
+    const base =
+      options.packageName === undefined
+        ? `/api/v1/namespaces/${segment(namespace)}/actions`
+        : `/api/v1/namespaces/${segment(namespace)}/actions/${segment(options.packageName)}/`;
     const walked = await walkPages<ActionSummary>({
       pageSize,
       maxItems,
@@ -174,6 +225,97 @@ export class OpenWhiskClient {
       throw new OpenWhiskProtocolError("GET", url, `more than ${maxItems} actions listed`);
     }
     return walked.items;
+  }
+
+  /**
+   * Creates or replaces an entity (`PUT ...?overwrite=true`) with `document` as the body (exec,
+   * parameters, annotations, limits, publish, binding...), and resolves with the entity as
+   * OpenWhisk stored it (its `version` included). Any other status than 200 rejects with
+   * {@link OpenWhiskHttpError} carrying the status and OpenWhisk's error text.
+   */
+  async putEntity(
+    collection: EntityCollection,
+    address: EntityAddress,
+    document: EntityJson,
+    options: CallOptions = {},
+  ): Promise<EntityJson> {
+    const path = `${entityUrlPath(collection, address)}?overwrite=true`;
+    return this.#entityJson("PUT", path, document, options.timeoutMs);
+  }
+
+  /** The entity (actions with their code); 404 as {@link OpenWhiskHttpError}. */
+  async getEntity(
+    collection: EntityCollection,
+    address: EntityAddress,
+    options: CallOptions = {},
+  ): Promise<EntityJson> {
+    return this.#entityJson(
+      "GET",
+      entityUrlPath(collection, address),
+      undefined,
+      options.timeoutMs,
+    );
+  }
+
+  /**
+   * Deletes an entity and resolves with what was deleted; an absent one rejects with
+   * {@link OpenWhiskHttpError} 404, a package that still holds actions with 409.
+   */
+  async deleteEntity(
+    collection: EntityCollection,
+    address: EntityAddress,
+    options: CallOptions = {},
+  ): Promise<EntityJson> {
+    const path = entityUrlPath(collection, address);
+    return this.#entityJson("DELETE", path, undefined, options.timeoutMs);
+  }
+
+  /**
+   * Every entity of a collection in a namespace, page by page, as listed (summaries: no code,
+   * no parameters). Actions come with those inside packages, as {@link listActions} gives them.
+   */
+  async listEntities(
+    collection: EntityCollection,
+    namespace: string = DEFAULT_NAMESPACE,
+    options: ListEntitiesOptions = {},
+  ): Promise<EntityJson[]> {
+    const pageSize = options.limit ?? MAX_PAGE_SIZE;
+    const maxItems = options.maxItems ?? 100_000;
+    const base = `/api/v1/namespaces/${segment(namespace)}/${collection}`;
+    const walked = await walkPages<EntityJson>({
+      pageSize,
+      maxItems,
+      keyOf: (entity) => `${String(entity.namespace)}/${String(entity.name)}`,
+      fetchPage: async (skip, limit) => {
+        const path = `${base}?limit=${limit}&skip=${skip}`;
+        const json = await this.#getJson(path, options.timeoutMs);
+        if (!Array.isArray(json) || !json.every(isNamedEntity)) {
+          const url = this.#exchange.displayUrl(path);
+          throw new OpenWhiskProtocolError(
+            "GET",
+            url,
+            `${collection} list is not an array of entities`,
+          );
+        }
+        return json;
+      },
+    });
+    if (walked.truncated) {
+      const url = this.#exchange.displayUrl(base);
+      throw new OpenWhiskProtocolError("GET", url, `more than ${maxItems} ${collection} listed`);
+    }
+    return walked.items;
+  }
+
+  /** The namespaces of the key (`GET /api/v1/namespaces`): one, the key's own, on OpenWhisk. */
+  async listNamespaces(options: CallOptions = {}): Promise<string[]> {
+    const path = "/api/v1/namespaces";
+    const json = await this.#getJson(path, options.timeoutMs);
+    if (!Array.isArray(json) || !json.every((n) => typeof n === "string")) {
+      const url = this.#exchange.displayUrl(path);
+      throw new OpenWhiskProtocolError("GET", url, "namespace list is not an array of names", 200);
+    }
+    return json;
   }
 
   /** The activation record; 404 (as OpenWhiskHttpError) until the activation has finished. */
@@ -200,27 +342,52 @@ export class OpenWhiskClient {
     return `OpenWhiskClient(${this.apiRoot})`;
   }
 
-  async #getJson(path: string, timeoutMs: number | undefined): Promise<unknown> {
+  #getJson(path: string, timeoutMs: number | undefined): Promise<unknown> {
+    return this.#json("GET", path, undefined, timeoutMs);
+  }
+
+  async #entityJson(
+    method: "GET" | "PUT" | "DELETE",
+    path: string,
+    body: EntityJson | undefined,
+    timeoutMs: number | undefined,
+  ): Promise<EntityJson> {
+    const json = await this.#json(method, path, body, timeoutMs);
+    if (!isJsonObject(json)) {
+      const url = this.#exchange.displayUrl(path);
+      throw new OpenWhiskProtocolError(method, url, "the entity is not a JSON object", 200);
+    }
+    return json;
+  }
+
+  /** One exchange whose only success is 200 with a JSON body. */
+  async #json(
+    method: "GET" | "PUT" | "DELETE",
+    path: string,
+    body: unknown,
+    timeoutMs: number | undefined,
+  ): Promise<unknown> {
     const response = await this.#exchange.send({
-      method: "GET",
+      method,
       path,
+      ...(body === undefined ? {} : { body }),
       timeoutMs: timeoutMs ?? this.#timeoutMs,
     });
     const url = this.#exchange.displayUrl(path);
     if (response.status !== 200) {
-      const body = isErrorBody(response.json) ? response.json : undefined;
+      const errorBody = isErrorBody(response.json) ? response.json : undefined;
       throw new OpenWhiskHttpError(
-        "GET",
+        method,
         url,
         response.status,
-        body,
+        errorBody,
         headerValue(response, "x-request-id"),
       );
     }
     if (response.json === undefined) {
       const reason =
         response.jsonError === undefined ? "empty body" : `body is not JSON: ${response.jsonError}`;
-      throw new OpenWhiskProtocolError("GET", url, reason, response.status);
+      throw new OpenWhiskProtocolError(method, url, reason, response.status);
     }
     return response.json;
   }
