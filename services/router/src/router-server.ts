@@ -1,25 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { createClient } from "@connectrpc/connect";
-import { EdgeController, EdgeRouter, EdgeServer } from "@soe/proto";
 import {
-  advertisedEndpoint,
-  Announcer,
+  backgroundScheduler,
   type ClientTlsOptions,
   Conf,
-  controlAuthInterceptor,
   createLogger,
   type Logger,
-  MetricsRegistry,
-  parseEndpoint,
-  peerFailure,
-  registerProcessMetrics,
-  type RunningServer,
   type Scheduler,
   type ServerTlsOptions,
-  serve,
   TransportPool,
-  backgroundScheduler,
 } from "@soe/runtime";
+import { ControllerLink } from "./controller-link.js";
 import { DestinationHealth } from "./destination-health.js";
 import { DestinationLimiter } from "./destination-limiter.js";
 import { LambdaForwarder } from "./lambda-forwarder.js";
@@ -27,6 +17,9 @@ import { makeLocalOptimizer } from "./optimizers/optimizer-factory.js";
 import { DestinationLoad } from "./destination-load.js";
 import { makeForwardingTable } from "./policies/policy-factory.js";
 import { RetryBudget } from "./retry-budget.js";
+import { routerAnnouncement } from "./router-announcement.js";
+import { DEFAULT_ROUTER_CONF, routerSettings } from "./router-conf.js";
+import { listenRouter, type RouterListeners } from "./router-listeners.js";
 import { RouterTables } from "./router-tables.js";
 import { tableService } from "./table-service.js";
 import { TableUpkeep } from "./table-upkeep.js";
@@ -70,8 +63,7 @@ export interface RouterServer {
   close(): Promise<void>;
 }
 
-/** Reference §3.7 defaults, except max-pending-clients (2 there, for its thread-per-call pool). */
-export const DEFAULT_ROUTER_CONF = "max-pending-clients=100,min-forward-time=0,max-forward-time=0";
+export { DEFAULT_ROUTER_CONF } from "./router-conf.js";
 /** Ours: the reference's default is `type=random` (README "Policies under load"). */
 export const DEFAULT_TABLE_CONF = "type=least-latency-rif";
 export const DEFAULT_OPTIMIZER_CONF = "type=trivial,period=10,stat=mean";
@@ -89,6 +81,7 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
   const routerConf = parseConf(options.routerConf ?? DEFAULT_ROUTER_CONF, logger);
   const tableConf = parseConf(options.tableConf ?? DEFAULT_TABLE_CONF, logger);
   const optimizerConf = parseConf(options.optimizerConf ?? DEFAULT_OPTIMIZER_CONF, logger);
+  const settings = routerSettings(routerConf);
 
   // One count of calls in flight per destination, shared by both tables' policies.
   const load = new DestinationLoad(clock);
@@ -100,13 +93,15 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
   const transports = new TransportPool({
     ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
   });
-  const controlTransports = new TransportPool({
-    defaultTimeoutMs: 2_000,
-    ...(options.token === undefined ? {} : { token: options.token }),
-    ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
-  });
   const controller = options.controllerEndpoint
-    ? createClient(EdgeController, controlTransports.get(options.controllerEndpoint))
+    ? new ControllerLink({
+        controllerEndpoint: options.controllerEndpoint,
+        announcePeriodMs: options.announcePeriodMs ?? 5_000,
+        schedule,
+        logger,
+        ...(options.token === undefined ? {} : { token: options.token }),
+        ...(options.clientTls === undefined ? {} : { clientTls: options.clientTls }),
+      })
     : undefined;
 
   // Probes put ejected routes back when their back-off expires; optimizers run when due.
@@ -117,136 +112,75 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
     tables,
     health,
     load,
-    limiter: new DestinationLimiter(
-      routerConf.has("max-pending-clients") ? routerConf.getUint("max-pending-clients") : 100,
-    ),
+    limiter: new DestinationLimiter(settings.maxPendingClients),
     budget: new RetryBudget({ ratio: 0.2, clock }),
     transports,
     timeoutMs: options.timeoutMs ?? 30_000,
-    forwardDelay: {
-      min: routerConf.has("min-forward-time") ? routerConf.getDouble("min-forward-time") : 0,
-      max: routerConf.has("max-forward-time") ? routerConf.getDouble("max-forward-time") : 0,
-    },
-    fake: routerConf.has("fake") && routerConf.getBool("fake"),
+    forwardDelay: settings.forwardDelay,
+    fake: settings.fake,
     rng,
     clock,
     ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     logger,
     onEjected: (destination) => {
       upkeep.ejected();
-      // The controller is told, and decides (DESIGN §4); a failure to tell it is only logged.
-      controller?.removeComputer({ edgeServerEndpoint: destination }).catch((error: unknown) => {
-        const cause = peerFailure(error);
-        if (cause === undefined) {
-          logger.error({ err: error, controller: options.controllerEndpoint }, "removal failed");
-        } else {
-          logger.warn(
-            { controller: options.controllerEndpoint, cause, destination },
-            `could not tell the controller at ${options.controllerEndpoint} that ${destination} left: ${cause}`,
-          );
-        }
-      });
+      controller?.reportEjected(destination);
     },
   });
 
-  const metrics = new MetricsRegistry();
-  registerProcessMetrics(metrics);
-  const interceptors = [
-    controlAuthInterceptor({
-      token: options.token,
-      protect: (procedure) => procedure === "/uiiit.rpc.EdgeRouter/Configure",
-    }),
-  ];
-  const common = {
-    logger,
-    metrics,
-    interceptors,
-    ...(options.tls === undefined ? {} : { tls: options.tls }),
-  };
-  const servers: RunningServer[] = [];
-  const shared = options.serverEndpoint === options.configurationEndpoint;
-  const tableImpl = tableService(tables, health, logger);
-  const lambdaImpl = { runLambda: forwarder.run.bind(forwarder) };
-  try {
-    const tableServer = await serve({
-      ...common,
-      name: "edgerouter",
-      endpoint: options.configurationEndpoint,
-      routes: (router) => {
-        router.service(EdgeRouter, tableImpl);
-        if (shared) router.service(EdgeServer, lambdaImpl);
-      },
-    });
-    servers.push(tableServer);
-    const lambdaServer = shared
-      ? tableServer
-      : await serve({
-          ...common,
-          name: "edgerouter",
-          endpoint: options.serverEndpoint,
-          routes: (router) => router.service(EdgeServer, lambdaImpl),
-        });
-    if (!shared) servers.push(lambdaServer);
-
-    const bootId = randomUUID();
-    // `--advertise host:port` names the lambda end-point; a table end-point of its own keeps
-    // its bound port under the advertised host.
-    const edgeServerEndpoint = advertisedEndpoint(options.advertise, lambdaServer.endpoint);
-    const announced = {
-      edgeServerEndpoint,
-      forwardingTableEndpoint:
-        shared || !options.advertise
-          ? advertisedEndpoint(options.advertise, tableServer.endpoint)
-          : advertisedEndpoint(parseEndpoint(edgeServerEndpoint).host, tableServer.endpoint),
-      bootId,
-    };
-    let announcer: Announcer | undefined;
-    if (controller !== undefined && options.controllerEndpoint) {
-      const periodMs = options.announcePeriodMs ?? 5_000;
-      // There is no RemoveRouter: a router leaves when its lease expires.
-      announcer = new Announcer({
-        controllerEndpoint: options.controllerEndpoint,
-        announce: async () => {
-          await controller.announceRouter(announced);
-          return announced;
-        },
-        periodMs,
-        backoff: { initialMs: Math.min(200, periodMs), maxMs: periodMs },
-        schedule,
-        logger,
-      });
-      announcer.start();
-    }
-    logger.info(
-      {
-        lambdas: lambdaServer.endpoint,
-        table: tableServer.endpoint,
-        tableConf: tableConf.toString(),
-        optimizerConf: optimizerConf.toString(),
-        routerConf: routerConf.toString(),
-      },
-      "edge router started",
-    );
-    return {
-      serverEndpoint: lambdaServer.endpoint,
-      configurationEndpoint: tableServer.endpoint,
-      tables,
-      bootId,
-      async close() {
-        await announcer?.close();
-        upkeep.close();
-        await Promise.all(servers.map((s) => s.close()));
-        transports.close();
-        controlTransports.close();
-      },
-    };
-  } catch (error) {
+  const release = async () => {
+    await controller?.close();
     upkeep.close();
-    await Promise.all(servers.map((s) => s.close()));
     transports.close();
-    controlTransports.close();
+  };
+  let listeners: RouterListeners;
+  try {
+    listeners = await listenRouter({
+      lambdaEndpoint: options.serverEndpoint,
+      tableEndpoint: options.configurationEndpoint,
+      table: tableService(tables, health, logger),
+      lambda: { runLambda: forwarder.run.bind(forwarder) },
+      token: options.token,
+      logger,
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+    });
+  } catch (error) {
+    await release();
     throw error;
   }
+
+  const bootId = randomUUID();
+  controller?.startAnnouncing(
+    routerAnnouncement({
+      advertise: options.advertise,
+      lambdaEndpoint: listeners.lambdaEndpoint,
+      tableEndpoint: listeners.tableEndpoint,
+      bootId,
+    }),
+  );
+  logger.info(
+    {
+      lambdas: listeners.lambdaEndpoint,
+      table: listeners.tableEndpoint,
+      tableConf: tableConf.toString(),
+      optimizerConf: optimizerConf.toString(),
+      routerConf: routerConf.toString(),
+    },
+    "edge router started",
+  );
+  return {
+    serverEndpoint: listeners.lambdaEndpoint,
+    configurationEndpoint: listeners.tableEndpoint,
+    tables,
+    bootId,
+    async close() {
+      // Stop announcing first: the controller should not install towards a closing router.
+      await controller?.close();
+      upkeep.close();
+      await listeners.close();
+      transports.close();
+    },
+  };
 }
 
 function parseConf(text: string, logger: Logger): Conf {

@@ -1,0 +1,84 @@
+import type { ServiceImpl } from "@connectrpc/connect";
+import { EdgeRouter, EdgeServer } from "@soe/proto";
+import {
+  controlAuthInterceptor,
+  type Logger,
+  MetricsRegistry,
+  registerProcessMetrics,
+  type RunningServer,
+  type ServerTlsOptions,
+  serve,
+} from "@soe/runtime";
+
+export interface RouterListenersOptions {
+  /** `host:port`; port 0 picks one. */
+  readonly lambdaEndpoint: string;
+  /** May equal lambdaEndpoint: then one port serves both services. */
+  readonly tableEndpoint: string;
+  readonly table: Partial<ServiceImpl<typeof EdgeRouter>>;
+  readonly lambda: Partial<ServiceImpl<typeof EdgeServer>>;
+  /** Required on Configure (the only mutating call); undefined = open. */
+  readonly token: string | undefined;
+  readonly logger: Logger;
+  readonly tls?: ServerTlsOptions;
+}
+
+export interface RouterListeners {
+  /** As bound. */
+  readonly lambdaEndpoint: string;
+  readonly tableEndpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The router's ports, in the reference's start-up order: the table server first, then the
+ * lambda server (unless both share one port). Both count into one metrics registry. If the
+ * second cannot bind, the first is closed before the error is thrown.
+ */
+export async function listenRouter(options: RouterListenersOptions): Promise<RouterListeners> {
+  const metrics = new MetricsRegistry();
+  registerProcessMetrics(metrics);
+  const common = {
+    name: "edgerouter",
+    logger: options.logger,
+    metrics,
+    interceptors: [
+      controlAuthInterceptor({
+        token: options.token,
+        protect: (procedure) => procedure === "/uiiit.rpc.EdgeRouter/Configure",
+      }),
+    ],
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
+  };
+  const shared = options.lambdaEndpoint === options.tableEndpoint;
+  const tableServer = await serve({
+    ...common,
+    endpoint: options.tableEndpoint,
+    routes: (router) => {
+      router.service(EdgeRouter, options.table);
+      if (shared) router.service(EdgeServer, options.lambda);
+    },
+  });
+  let lambdaServer: RunningServer = tableServer;
+  if (!shared) {
+    try {
+      lambdaServer = await serve({
+        ...common,
+        endpoint: options.lambdaEndpoint,
+        routes: (router) => router.service(EdgeServer, options.lambda),
+      });
+    } catch (error) {
+      await tableServer.close();
+      throw error;
+    }
+  }
+  return {
+    lambdaEndpoint: lambdaServer.endpoint,
+    tableEndpoint: tableServer.endpoint,
+    async close() {
+      await Promise.all(
+        shared ? [tableServer.close()] : [tableServer.close(), lambdaServer.close()],
+      );
+    },
+  };
+}
