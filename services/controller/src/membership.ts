@@ -1,4 +1,5 @@
 import { compareText } from "@soe/runtime";
+import { type Lease, leaseExpired, startLease } from "./lease.js";
 import {
   type ComputerRecord,
   type Container,
@@ -185,10 +186,10 @@ export class Membership implements MembershipView {
     const now = this.#clock();
     const events: MembershipEvent[] = [];
     for (const c of this.computers()) {
-      if (c.expiresAt <= now) events.push(...this.#dropComputer(c, "expired"));
+      if (leaseExpired(c, now)) events.push(...this.#dropComputer(c, "expired"));
     }
     for (const r of this.routers()) {
-      if (r.expiresAt <= now) events.push(this.#dropRouter(r, "expired"));
+      if (leaseExpired(r, now)) events.push(this.#dropRouter(r, "expired"));
     }
     return events;
   }
@@ -220,12 +221,8 @@ export class Membership implements MembershipView {
   }
 
   /** A lease starting now. */
-  #lease(): { refreshedAt: number; expiresAt: number } {
-    const now = this.#clock();
-    return {
-      refreshedAt: now,
-      expiresAt: this.#ttlMs === 0 ? Number.POSITIVE_INFINITY : now + this.#ttlMs,
-    };
+  #lease(): Lease {
+    return startLease(this.#clock(), this.#ttlMs);
   }
 }
 
