@@ -1,4 +1,4 @@
-import { OpenWhiskUnreachableError } from "@soe/openwhisk";
+import { OpenWhiskHttpError, OpenWhiskUnreachableError } from "@soe/openwhisk";
 import type { ActionSummary } from "@soe/openwhisk";
 import { describe, expect, it } from "vitest";
 import { ActionLister, type ActionView, lambdasOf, viewChange } from "./action-lister.js";
@@ -54,11 +54,18 @@ describe("ActionLister", () => {
           calls.push([namespace, options]);
           return [summary("guest/pkg", "act"), summary("guest", "copy"), summary("guest", "b")];
         },
+        listEntities: async (collection, namespace, options) => {
+          calls.push([collection, namespace, options]);
+          return [{ namespace: "guest", name: "pkg", binding: false }];
+        },
       },
       { pageSize: 50, timeoutMs: 1000 },
     );
     expect(await lister.list()).toEqual(listed(["/guest/b", "/guest/copy", "/guest/pkg/act"]));
-    expect(calls).toEqual([["_", { limit: 50, timeoutMs: 1000 }]]);
+    expect(calls).toEqual([
+      ["_", { limit: 50, timeoutMs: 1000 }],
+      ["packages", "_", { limit: 50, timeoutMs: 1000 }],
+    ]);
   });
 
   it("turns a failed listing into an unreachable view, and remembers each view", async () => {
@@ -69,6 +76,7 @@ describe("ActionLister", () => {
           throw new OpenWhiskUnreachableError("GET", "http://ow/api/v1", new Error("ECONNREFUSED"));
         return [summary("guest", "copy")];
       },
+      listEntities: async () => [],
     });
     expect((await lister.refresh())?.added).toEqual(["/guest/copy"]);
     expect(await lister.refresh()).toBeUndefined();
@@ -79,5 +87,60 @@ describe("ActionLister", () => {
       reachable: false,
       reason: "OpenWhisk GET http://ow/api/v1 is unreachable: ECONNREFUSED",
     });
+  });
+
+  it("announces the actions of bindings under the binding's name, own and foreign", async () => {
+    const listings: unknown[] = [];
+    const lister = new ActionLister({
+      listActions: async (namespace, options) => {
+        listings.push([namespace, options?.packageName]);
+        if (namespace === "_") return [summary("guest/p", "a"), summary("guest", "top")];
+        if (namespace === "whisk.system" && options?.packageName === "utils") {
+          return [summary("whisk.system/utils", "echo")];
+        }
+        throw new OpenWhiskHttpError("GET", "http://ow/api/v1", 403, {
+          error: "The supplied authentication is not authorized to access 'secret/p'.",
+          code: "t",
+        });
+      },
+      listEntities: async () => [
+        { namespace: "guest", name: "p", binding: false },
+        { namespace: "guest", name: "mine", binding: { namespace: "guest", name: "p" } },
+        { namespace: "guest", name: "u", binding: { namespace: "whisk.system", name: "utils" } },
+        { namespace: "guest", name: "closed", binding: { namespace: "secret", name: "p" } },
+      ],
+    });
+    expect(await lister.list()).toEqual(
+      listed(["/guest/mine/a", "/guest/p/a", "/guest/top", "/guest/u/echo"]),
+    );
+    // Bindings to our own packages are read from the one listing; only foreign ones cost a call.
+    expect(listings).toEqual([
+      ["_", undefined],
+      ["whisk.system", "utils"],
+      ["secret", "p"],
+    ]);
+  });
+
+  it("lists no packages when told to leave bindings out", async () => {
+    const lister = new ActionLister(
+      {
+        listActions: async () => [summary("guest", "copy")],
+        listEntities: async () => {
+          throw new Error("packages listed");
+        },
+      },
+      { bindings: false },
+    );
+    expect(await lister.list()).toEqual(listed(["/guest/copy"]));
+  });
+
+  it("takes a failed package listing as a failed listing", async () => {
+    const lister = new ActionLister({
+      listActions: async () => [summary("guest", "copy")],
+      listEntities: async () => {
+        throw new OpenWhiskUnreachableError("GET", "http://ow/api/v1", new Error("ECONNRESET"));
+      },
+    });
+    expect(await lister.list()).toMatchObject({ reachable: false });
   });
 });

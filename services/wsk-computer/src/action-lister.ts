@@ -1,10 +1,12 @@
 import {
+  type ActionSummary,
   actionNameOfListing,
   DEFAULT_NAMESPACE,
   formatActionName,
   type OpenWhiskClient,
 } from "@soe/openwhisk";
 import { type ActionSet, actionSetOf, diffActionSets, sameActionSet } from "./action-set.js";
+import { bindingActionNames, bindingsOf, type PackageBinding } from "./binding-actions.js";
 
 /**
  * What the last listing of the OpenWhisk server showed: its actions, or that it could not be
@@ -51,19 +53,25 @@ export interface ActionListerOptions {
   readonly pageSize?: number;
   /** Deadline of each page, ms. */
   readonly timeoutMs?: number;
+  /** Also list the packages, to announce the actions reachable through bindings (default true). */
+  readonly bindings?: boolean;
 }
+
+type ListingClient = Pick<OpenWhiskClient, "listActions" | "listEntities">;
 
 /**
  * Lists every action of one OpenWhisk namespace, page after page (the reference read only the
  * first page, reference §12.2), as fully qualified names: listing `_` gives each action's real
- * namespace (`guest`, or `guest/pkg` inside a package), so `/guest/copy`, `/guest/pkg/action`.
+ * namespace (`guest`, or `guest/pkg` inside a package), so `/guest/copy`, `/guest/pkg/action`;
+ * and the actions of each package binding under the binding's name, `/guest/binding/action`
+ * (binding-actions.ts), when the bound package can be listed with this key.
  */
 export class ActionLister {
-  readonly #client: Pick<OpenWhiskClient, "listActions">;
+  readonly #client: ListingClient;
   readonly #options: ActionListerOptions;
   #current: ActionView | undefined;
 
-  constructor(client: Pick<OpenWhiskClient, "listActions">, options: ActionListerOptions = {}) {
+  constructor(client: ListingClient, options: ActionListerOptions = {}) {
     this.#client = client;
     this.#options = options;
   }
@@ -82,10 +90,49 @@ export class ActionLister {
         ...(timeoutMs === undefined ? {} : { timeoutMs }),
       });
       const names = entries.map((entry) => formatActionName(actionNameOfListing(entry)));
+      if (this.#options.bindings !== false) names.push(...(await this.#bindingActions(entries)));
       return { reachable: true, actions: actionSetOf(names) };
     } catch (error) {
       // OpenWhisk errors name the URL, never the key (@soe/openwhisk errors.ts).
       return { reachable: false, reason: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  async #bindingActions(ownActions: readonly ActionSummary[]): Promise<string[]> {
+    const { namespace = DEFAULT_NAMESPACE, pageSize, timeoutMs } = this.#options;
+    const paging = {
+      ...(pageSize === undefined ? {} : { limit: pageSize }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    };
+    const packages = await this.#client.listEntities("packages", namespace, paging);
+    const names: string[] = [];
+    for (const binding of bindingsOf(packages)) {
+      // A package of our namespace: its actions are in the listing we have.
+      if (binding.bound.namespace === binding.namespace) {
+        names.push(...bindingActionNames(binding, ownActions));
+        continue;
+      }
+      const bound = await this.#boundActions(binding, paging);
+      names.push(...bindingActionNames(binding, bound));
+    }
+    return names;
+  }
+
+  /**
+   * The actions of another namespace's bound package. A package this key may not list (not
+   * published, gone) offers nothing to announce; invoking through the binding would fail alike.
+   */
+  async #boundActions(
+    binding: PackageBinding,
+    paging: { limit?: number; timeoutMs?: number },
+  ): Promise<readonly ActionSummary[]> {
+    try {
+      return await this.#client.listActions(binding.bound.namespace, {
+        ...paging,
+        packageName: binding.bound.name,
+      });
+    } catch {
+      return [];
     }
   }
 

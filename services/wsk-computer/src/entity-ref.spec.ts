@@ -1,10 +1,10 @@
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { soev1 } from "@soe/proto";
 import { describe, expect, it } from "vitest";
 import { collectionOf, locationOfRef, refOfListing } from "./entity-ref.js";
 
 const { EntityKind } = soev1;
-const ref = (init: Partial<soev1.EntityRef>) =>
+const ref = (init: MessageInitShape<typeof soev1.EntityRefSchema>) =>
   create(soev1.EntityRefSchema, {
     kind: EntityKind.ACTION,
     namespace: "guest",
