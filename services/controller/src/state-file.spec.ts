@@ -3,23 +3,39 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { MembershipSnapshot } from "./membership.js";
+import { soev1 } from "@soe/proto";
+import { type DesiredEntity, documentDigest } from "./domain-entity.js";
 import {
   formatState,
   InvalidStateFile,
   parseState,
   readStateFile,
+  type SavedState,
   StateFile,
   writeFileAtomic,
 } from "./state-file.js";
 
-const snapshot = (n = 1): MembershipSnapshot => ({
+const snapshot = (n = 1): SavedState => ({
+  installations: [],
+  entities: [],
   computers: Array.from({ length: n }, (_, i) => ({
     endpoint: `host${i}:6473`,
     containers: [{ name: "c0", processor: "cpu", lambda: `lambda${i}`, numWorkers: 2 }],
   })),
   routers: [{ lambdaEndpoint: "r:6473", tableEndpoint: "r:6474" }],
 });
+
+function entity(pkg: string, name: string, json: string): DesiredEntity {
+  const document = new TextEncoder().encode(json);
+  return {
+    ref: { kind: soev1.EntityKind.ACTION, namespace: "guest", package: pkg, name },
+    document,
+    version: "0.0.3",
+    digest: documentDigest(document),
+    updatedUnixMs: 1_764_000_000_000,
+  };
+}
+const ow = { endpoint: "ow1:6473", namespace: "guest", labels: { zone: "a" }, leaseTtlMs: 15_000 };
 
 let dir: string;
 beforeEach(() => {
@@ -35,6 +51,8 @@ describe("state file format", () => {
     expect(parseState(formatState({ computers: [], routers: [] }), "s.json")).toEqual({
       computers: [],
       routers: [],
+      installations: [],
+      entities: [],
     });
   });
 
@@ -55,6 +73,54 @@ describe("state file format", () => {
     ],
     ['{"version":1,"computers":[],"routers":[{"lambdaEndpoint":"r:1"}]}', "router #0"],
   ])("rejects %j with a clear error", (text, message) => {
+    expect(() => parseState(text, "s.json")).toThrow(InvalidStateFile);
+    expect(() => parseState(text, "s.json")).toThrow(`s.json: ${message}`);
+  });
+
+  it("loads a file written before entities and installations were kept", () => {
+    const old =
+      '{"version":1,\n"computers":[],\n"routers":[\n{"lambdaEndpoint":"r:6473","tableEndpoint":"r:6474"}]}\n';
+    expect(parseState(old, "s.json")).toEqual({
+      computers: [],
+      routers: [{ lambdaEndpoint: "r:6473", tableEndpoint: "r:6474" }],
+      installations: [],
+      entities: [],
+    });
+  });
+
+  it("keeps desired entities byte for byte, and installations with their labels", () => {
+    const state = {
+      ...snapshot(),
+      entities: [entity("pkg", "hello", '{"exec":{"code":"ü"}}')],
+      installations: [ow],
+    };
+    const text = formatState(state);
+    expect(parseState(text, "s.json")).toEqual(state);
+    // Readable: the document is its JSON text, not base64.
+    expect(text).toContain('"document":"{\\"exec\\":{\\"code\\":\\"ü\\"}}"');
+  });
+
+  it.each([
+    ['"installations":{}', "installations is not a list"],
+    [
+      '"installations":[{"endpoint":"ow:1","namespace":"guest","labels":{"a":1},"leaseTtlMs":0}]',
+      "installation #0",
+    ],
+    ['"entities":[{"kind":"trigger"}]', 'entity #0 has kind "trigger"'],
+    [
+      '"entities":[{"kind":"action","namespace":"guest","package":"","name":"x","version":"0.0.1","digest":"00","document":"{}","updatedUnixMs":1}]',
+      "entity #0 x: the digest does not match the document",
+    ],
+    [
+      '"entities":[{"kind":"action","namespace":"guest","package":"","name":"x","version":"0.0.1","digest":"00","document":"{}"}]',
+      "entity #0 has no updatedUnixMs",
+    ],
+    [
+      '"entities":[{"kind":"package","namespace":"guest","package":"p","name":"x"}]',
+      "entity #0 has no version",
+    ],
+  ])("stops at a corrupted section %s", (section, message) => {
+    const text = `{"version":1,"computers":[],"routers":[],${section}}`;
     expect(() => parseState(text, "s.json")).toThrow(InvalidStateFile);
     expect(() => parseState(text, "s.json")).toThrow(`s.json: ${message}`);
   });

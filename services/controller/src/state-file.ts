@@ -1,28 +1,72 @@
 import { readFileSync } from "node:fs";
 import { open, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { soev1 } from "@soe/proto";
 import { Backoff, type BackoffOptions } from "@soe/runtime";
+import { type DesiredEntity, documentDigest, type EntityId } from "./domain-entity.js";
+import type { SavedInstallation } from "./installation-registry.js";
 import type { Container, MembershipSnapshot } from "./membership.js";
 
-/** The `--state-file` cannot be used: unreadable, not JSON, or not a membership snapshot. */
+/**
+ * Everything the controller keeps across restarts: membership, and (issue 10) the desired
+ * OpenWhisk entities and the registered installations. Files written before issue 10 have
+ * neither, and load as empty.
+ */
+export interface ControllerState extends MembershipSnapshot {
+  readonly entities?: readonly DesiredEntity[];
+  readonly installations?: readonly SavedInstallation[];
+}
+
+/** A state file as read: every section present. */
+export interface SavedState extends MembershipSnapshot {
+  readonly entities: readonly DesiredEntity[];
+  readonly installations: readonly SavedInstallation[];
+}
+
+/** The `--state-file` cannot be used: unreadable, not JSON, or not a controller state. */
 export class InvalidStateFile extends Error {
   override readonly name = "InvalidStateFile";
 }
 
 const VERSION = 1;
 
-/** The file's text: the snapshot with a format version, one registration per line for diffs. */
-export function formatState(snapshot: MembershipSnapshot): string {
+/** The file's text: the state with a format version, one registration or entity per line for diffs. */
+export function formatState(state: ControllerState): string {
+  const list = (items: readonly unknown[]) => items.map((i) => `\n${JSON.stringify(i)}`).join(",");
   const lines = [
     `{"version":${VERSION},`,
-    `"computers":[${snapshot.computers.map((c) => `\n${JSON.stringify(c)}`).join(",")}],`,
-    `"routers":[${snapshot.routers.map((r) => `\n${JSON.stringify(r)}`).join(",")}]}`,
+    `"computers":[${list(state.computers)}],`,
+    `"routers":[${list(state.routers)}],`,
+    `"installations":[${list(state.installations ?? [])}],`,
+    `"entities":[${list((state.entities ?? []).map(savedEntity))}]}`,
   ];
   return `${lines.join("\n")}\n`;
 }
 
+// The document is kept as its text, so the file stays readable and the digest can be checked.
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const KINDS = new Map<string, soev1.EntityKind>([
+  ["action", soev1.EntityKind.ACTION],
+  ["package", soev1.EntityKind.PACKAGE],
+]);
+
+function savedEntity(entity: DesiredEntity) {
+  const { ref, version, digest, updatedUnixMs } = entity;
+  const kind = ref.kind === soev1.EntityKind.PACKAGE ? "package" : "action";
+  return {
+    kind,
+    namespace: ref.namespace,
+    package: ref.package,
+    name: ref.name,
+    version,
+    digest,
+    updatedUnixMs,
+    document: utf8.decode(entity.document),
+  };
+}
+
 /** Parses a state file's text; `source` names it in errors. */
-export function parseState(text: string, source: string): MembershipSnapshot {
+export function parseState(text: string, source: string): SavedState {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -63,11 +107,74 @@ export function parseState(text: string, source: string): MembershipSnapshot {
     }
     return { lambdaEndpoint: r.lambdaEndpoint, tableEndpoint: r.tableEndpoint };
   });
-  return { computers, routers };
+  const installations = optionalList(data.installations, "installations", invalid).map(
+    (x: unknown, i: number): SavedInstallation => {
+      if (
+        !isObject(x) ||
+        !isEndpoint(x.endpoint) ||
+        typeof x.namespace !== "string" ||
+        x.namespace === "" ||
+        !isLabels(x.labels) ||
+        !Number.isSafeInteger(x.leaseTtlMs) ||
+        (x.leaseTtlMs as number) < 0
+      ) {
+        throw invalid(`installation #${i} is not {endpoint, namespace, labels, leaseTtlMs}`);
+      }
+      const { endpoint, namespace, labels, leaseTtlMs } = x as unknown as SavedInstallation;
+      return { endpoint, namespace, labels: { ...labels }, leaseTtlMs };
+    },
+  );
+  const entities = optionalList(data.entities, "entities", invalid).map((x: unknown, i: number) =>
+    parseEntity(x, (what) => invalid(`entity #${i} ${what}`)),
+  );
+  return { computers, routers, installations, entities };
 }
 
-/** The snapshot saved at `path`, or undefined if there is none yet (a first start). */
-export function readStateFile(path: string): MembershipSnapshot | undefined {
+function optionalList(
+  value: unknown,
+  name: string,
+  invalid: (what: string) => InvalidStateFile,
+): unknown[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw invalid(`${name} is not a list`);
+  return value;
+}
+
+function parseEntity(x: unknown, invalid: (what: string) => InvalidStateFile): DesiredEntity {
+  if (!isObject(x)) throw invalid("is not an object");
+  const kind = typeof x.kind === "string" ? KINDS.get(x.kind) : undefined;
+  if (kind === undefined) throw invalid(`has kind ${JSON.stringify(x.kind)}`);
+  for (const field of ["namespace", "package", "name", "version", "digest", "document"]) {
+    if (typeof x[field] !== "string") throw invalid(`has no ${field}`);
+  }
+  const ref = x as unknown as EntityId & { version: string; digest: string; document: string };
+  if (ref.namespace === "" || ref.name === "" || ref.version === "") {
+    throw invalid("has an empty namespace, name or version");
+  }
+  if (kind === soev1.EntityKind.PACKAGE && ref.package !== "")
+    throw invalid("is a package in a package");
+  if (!Number.isSafeInteger(x.updatedUnixMs) || (x.updatedUnixMs as number) < 0) {
+    throw invalid("has no updatedUnixMs");
+  }
+  const document = new TextEncoder().encode(ref.document);
+  // A document edited or cut by hand would be applied as is: its digest tells.
+  if (documentDigest(document) !== ref.digest)
+    throw invalid(`${ref.name}: the digest does not match the document`);
+  return {
+    ref: { kind, namespace: ref.namespace, package: ref.package, name: ref.name },
+    document,
+    version: ref.version,
+    digest: ref.digest,
+    updatedUnixMs: x.updatedUnixMs as number,
+  };
+}
+
+function isLabels(value: unknown): value is Record<string, string> {
+  return isObject(value) && Object.values(value).every((v) => typeof v === "string");
+}
+
+/** The state saved at `path`, or undefined if there is none yet (a first start). */
+export function readStateFile(path: string): SavedState | undefined {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -104,8 +211,8 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 
 export interface StateFileOptions {
   readonly path: string;
-  /** The membership to save, read when a write happens (so bursts collapse into one write). */
-  readonly snapshot: () => MembershipSnapshot;
+  /** The state to save, read when a write happens (so bursts collapse into one write). */
+  readonly snapshot: () => ControllerState;
   /** Least time between two writes, ms (default 100). */
   readonly debounceMs?: number;
   /** Delays before retrying a failed write (default 1 s doubling to 30 s). */
