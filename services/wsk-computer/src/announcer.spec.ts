@@ -119,4 +119,28 @@ describe("ActionAnnouncer", () => {
       { kind: "remove", endpoint: "10.0.0.1:6473", lambdas: [] },
     ]);
   });
+
+  it("tells when the controller has acknowledged the set offered last", async () => {
+    const { client, calls } = fakeController(2);
+    const a = announcer(client);
+    a.offer(["/guest/a"]);
+    expect(await a.announced(60_000)).toBe(true);
+    expect(calls.at(-1)?.lambdas).toEqual(["/guest/a"]);
+    a.offer(["/guest/a", "/guest/b"]);
+    expect(await a.announced(60_000)).toBe(true);
+    expect(calls.at(-1)?.lambdas).toEqual(["/guest/a", "/guest/b"]);
+    // Nothing new offered: already acknowledged.
+    a.offer(["/guest/a", "/guest/b"]);
+    expect(await a.announced(0)).toBe(true);
+  });
+
+  it("gives up waiting for an acknowledgement after the time given, or on close", async () => {
+    const { client } = fakeController(Number.POSITIVE_INFINITY);
+    const a = announcer(client);
+    a.offer(["/guest/a"]);
+    expect(await a.announced(20)).toBe(false);
+    const waiting = a.announced(60_000);
+    await a.close();
+    expect(await waiting).toBe(false);
+  });
 });

@@ -1,7 +1,13 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { Client } from "@connectrpc/connect";
 import type { ComputerInfo_ContainerSchema, EdgeController } from "@soe/proto";
-import { Announcer, type BackoffOptions, type Logger, type Scheduler } from "@soe/runtime";
+import {
+  Announcer,
+  type BackoffOptions,
+  backgroundScheduler,
+  type Logger,
+  type Scheduler,
+} from "@soe/runtime";
 import { type ActionSet, sameActionSet } from "./action-set.js";
 
 type Container = MessageInitShape<typeof ComputerInfo_ContainerSchema>;
@@ -58,19 +64,27 @@ export interface ActionAnnouncerOptions extends ContainerShape {
  */
 export class ActionAnnouncer {
   readonly #announcer: Announcer;
+  readonly #schedule: Scheduler;
   #lambdas: ActionSet = [];
   #offered = false;
+  /** Counts the changed sets offered; the controller acknowledged `#acknowledged` of them. */
+  #offers = 0;
+  #acknowledged = 0;
+  #waiters: { readonly offer: number; readonly done: (acknowledged: boolean) => void }[] = [];
 
   constructor(options: ActionAnnouncerOptions) {
     const { controller, endpoint, callTimeoutMs, schedule } = options;
+    this.#schedule = schedule ?? backgroundScheduler;
     this.#announcer = new Announcer({
       controllerEndpoint: options.controllerEndpoint,
       announce: async () => {
         const lambdas = this.#lambdas;
+        const offer = this.#offers;
         await controller.announceComputer(
           { edgeServerEndpoint: endpoint, containers: containersFor(lambdas, options) },
           { timeoutMs: callTimeoutMs },
         );
+        this.#acknowledge(offer);
         return { endpoint, lambdas: lambdas.length };
       },
       remove: async () => {
@@ -91,7 +105,31 @@ export class ActionAnnouncer {
     const changed = !this.#offered || !sameActionSet(this.#lambdas, lambdas);
     this.#offered = true;
     this.#lambdas = lambdas;
-    if (changed) this.#announcer.changed();
+    if (!changed) return;
+    this.#offers += 1;
+    this.#announcer.changed();
+  }
+
+  /**
+   * Resolves once the controller acknowledged the set offered last (at once if it already did),
+   * true; or false after `timeoutMs` without, or on close. For an entity just applied: its
+   * lambdas reach the routers only once the controller has them.
+   */
+  announced(timeoutMs: number): Promise<boolean> {
+    const offer = this.#offers;
+    if (this.#acknowledged >= offer) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const waiter = {
+        offer,
+        done: (acknowledged: boolean) => {
+          cancel();
+          this.#waiters = this.#waiters.filter((w) => w !== waiter);
+          resolve(acknowledged);
+        },
+      };
+      const cancel = this.#schedule(timeoutMs, () => waiter.done(false));
+      this.#waiters.push(waiter);
+    });
   }
 
   /** Whether the controller acknowledged the current set. */
@@ -101,6 +139,14 @@ export class ActionAnnouncer {
 
   /** Stops announcing, then removes this computer from the controller (if it ever started). */
   close(): Promise<void> {
+    for (const waiter of [...this.#waiters]) waiter.done(false);
     return this.#announcer.close();
+  }
+
+  #acknowledge(offer: number): void {
+    this.#acknowledged = Math.max(this.#acknowledged, offer);
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.offer <= this.#acknowledged) waiter.done(true);
+    }
   }
 }
