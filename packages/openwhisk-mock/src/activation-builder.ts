@@ -12,18 +12,30 @@ export interface ActivationFacts {
   readonly start: number;
   readonly end: number;
   readonly outcome: RunOutcome;
+  /** The sequence's activation id, for a component of one. */
+  readonly cause?: string | undefined;
+  /** `ns/binding`, when the action was reached through a package binding. */
+  readonly binding?: string | undefined;
+  /** Set for a sequence: its components' activation ids. */
+  readonly components?: readonly string[] | undefined;
 }
 
 /** The activation record OpenWhisk stores for a finished activation (openwhisk-api.md §2). */
 export function buildActivationRecord(facts: ActivationFacts): ActivationRecord {
-  const { activationId, action, caller, accepted, start, end, outcome } = facts;
-  const annotations: KeyValue[] = [
+  const { activationId, action, caller, accepted, start, end, outcome, cause } = facts;
+  const annotations: KeyValue[] = [];
+  // Sequences: `topmost` on the sequence's own record, `causedBy` on its components'.
+  if (facts.components !== undefined && cause === undefined)
+    annotations.push({ key: "topmost", value: true });
+  if (cause !== undefined) annotations.push({ key: "causedBy", value: "sequence" });
+  annotations.push(
     { key: "path", value: qualifiedPath(action) },
     { key: "waitTime", value: Math.max(0, start - accepted) },
     { key: "kind", value: action.exec.kind },
-    { key: "timeout", value: outcome.timedOut },
-    { key: "limits", value: action.limits },
-  ];
+  );
+  if (facts.components === undefined) annotations.push({ key: "timeout", value: outcome.timedOut });
+  annotations.push({ key: "limits", value: action.limits });
+  if (facts.binding !== undefined) annotations.push({ key: "binding", value: facts.binding });
   return {
     activationId,
     // The invoking subject's namespace, never `ns/pkg`.
@@ -35,6 +47,7 @@ export function buildActivationRecord(facts: ActivationFacts): ActivationRecord 
     start,
     end,
     duration: Math.max(0, end - start),
+    ...(cause === undefined ? {} : { cause }),
     response: {
       result: outcome.result,
       size: outcome.size,

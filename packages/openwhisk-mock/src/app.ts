@@ -1,4 +1,4 @@
-import { ErrorText, KeyRing } from "@soe/openwhisk";
+import { ErrorText, KeyRing, newActivationId } from "@soe/openwhisk";
 import { Hono } from "hono";
 import { ActionRunner } from "./action-runner.js";
 import { ActivationStore } from "./activation-store.js";
@@ -67,7 +67,9 @@ export function createOpenWhiskMock(input: OpenWhiskMockOptions = {}): OpenWhisk
     maxResultBytes: options.maxResultBytes,
     maxLogBytes: options.maxLogBytes,
   });
-  const invoker = new Invoker(runner, activations, options.clock);
+  const invoker = new Invoker(runner, activations, options.clock, newActivationId, (component) =>
+    entities.resolveComponent(component),
+  );
 
   const app = new Hono<MockEnv>();
   app.use("*", transaction);

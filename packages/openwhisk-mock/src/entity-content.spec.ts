@@ -1,62 +1,39 @@
 import { describe, expect, it } from "vitest";
-import { parseActionContent, parsePackageContent } from "./entity-content.js";
+import { parseMockAction } from "./entity-content.js";
 
-describe("parseActionContent", () => {
+describe("parseMockAction", () => {
   it("resolves nodejs kinds to the emulated runtime", () => {
-    const parsed = parseActionContent({ exec: { kind: "nodejs:default", code: "x", main: "run" } });
-    expect(parsed).toEqual({
+    expect(parseMockAction({ exec: { kind: "nodejs:default", code: "x", main: "run" } })).toEqual({
       ok: true,
-      value: {
-        exec: { kind: "nodejs:20", code: "x", main: "run" },
-        parameters: undefined,
-        annotations: undefined,
-        limits: undefined,
-        publish: undefined,
-      },
+      value: { exec: { kind: "nodejs:20", code: "x", main: "run" } },
     });
+  });
+
+  it("takes zipped JavaScript and sequences", () => {
+    const zip = Buffer.from("PK\u0003\u0004zip").toString("base64");
+    expect(parseMockAction({ exec: { kind: "nodejs:18", code: zip, binary: true } })).toEqual({
+      ok: true,
+      value: { exec: { kind: "nodejs:20", code: zip, binary: true } },
+    });
+    expect(
+      parseMockAction({ exec: { kind: "sequence", components: ["/guest/a", "/guest/b"] } }).ok,
+    ).toBe(true);
   });
 
   it.each([
-    [
-      { exec: { kind: "blackbox", image: "x" } },
-      "kind 'blackbox' is not supported by this mock (nodejs only)",
-    ],
-    [
-      { exec: { kind: "nodejs:20", code: "UEsDBA==", binary: true } },
-      "binary (zip) actions are not supported",
-    ],
-    [{ exec: { kind: "nodejs:20" } }, "'exec' needs 'code'"],
-    [{ parameters: { a: 1 } }, "'parameters' must be an array of {key, value}"],
-    [
-      { limits: { timeout: 300_001 } },
-      "Time limit 300001 milliseconds exceeds allowed threshold of 300000 milliseconds.",
-    ],
-    [{ limits: { memory: 64 } }, "Memory limit 64 MB below allowed threshold of 128 MB."],
-    [{ limits: { timeout: 1.5 } }, "Time limit must be an integer"],
-    [{ publish: "yes" }, "'publish' must be a boolean"],
-  ])("refuses %j", (body, detail) => {
-    const parsed = parseActionContent(body as Record<string, unknown>);
-    expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.error).toContain(detail);
-    if (!parsed.ok)
-      expect(parsed.error.startsWith("The request content was malformed:\n")).toBe(true);
-  });
-
-  it("keeps given limits and leaves the others to the store", () => {
-    expect(parseActionContent({ limits: { timeout: 100 } })).toMatchObject({
-      value: { limits: { timeout: 100, memory: undefined } },
+    [{ kind: "blackbox", image: "openwhisk/example" }, "blackbox"],
+    [{ kind: "python:3.11", code: "def main(a): return a" }, "python:3.11"],
+  ])("refuses what it cannot run: %j", (exec, kind) => {
+    expect(parseMockAction({ exec })).toEqual({
+      ok: false,
+      error: `The request content was malformed:\nThe specified runtime '${kind}' is not supported by this platform. Valid values are: 'nodejs:20', 'sequence'.`,
     });
   });
-});
 
-describe("parsePackageContent", () => {
-  it("accepts a plain package and refuses bindings", () => {
-    expect(parsePackageContent({ binding: {}, publish: true })).toMatchObject({
-      ok: true,
-      value: { publish: true },
+  it("passes the generic refusals through", () => {
+    expect(parseMockAction({ limits: { memory: 64 } })).toEqual({
+      ok: false,
+      error: "memory size 64 MB below allowed threshold of 128 MB",
     });
-    expect(parsePackageContent({ binding: { namespace: "whisk.system", name: "utils" } }).ok).toBe(
-      false,
-    );
   });
 });

@@ -1,15 +1,23 @@
 import {
   type ActivationRecord,
+  ActivationStatus,
   entityPath,
   type Identity,
+  isSequenceExec,
   type KeyValue,
   newActivationId,
 } from "@soe/openwhisk";
-import type { ActionRunner } from "./action-runner.js";
+import type { ActionRunner, RunOutcome } from "./action-runner.js";
 import { buildActivationRecord } from "./activation-builder.js";
 import type { ActivationStore } from "./activation-store.js";
-import type { StoredAction } from "./entity-store.js";
+import type { ResolvedAction, StoredAction } from "./entity-store.js";
 import { qualifiedPath } from "./entity-views.js";
+import { LogCollector } from "./log-collector.js";
+import { runOutcome } from "./run-outcome.js";
+import { zipActionSource } from "./zip-action.js";
+
+/** Finds a sequence component (`/ns/[pkg/]name`) when the sequence runs. */
+export type ComponentResolver = (component: string) => ResolvedAction | undefined;
 
 export interface Invocation {
   readonly activationId: string;
@@ -33,6 +41,15 @@ function warmSlot(action: StoredAction): string {
   return qualifiedPath(action);
 }
 
+const MAX_ZIP_SOURCES = 64;
+
+/** A finished activation of a sequence or a component, before it is a record. */
+interface Ran {
+  readonly outcome: RunOutcome;
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
  * Starts activations, and stores each record when it finishes. Like OpenWhisk's warm
  * containers, an action's sandbox (and its module-level state) is reused by later activations
@@ -43,17 +60,22 @@ export class Invoker {
   readonly #store: ActivationStore;
   readonly #clock: () => number;
   readonly #newId: () => string;
+  readonly #resolve: ComponentResolver;
+  /** Zipped actions turned into one script, by version; a zip is only unpacked once. */
+  readonly #zipSources = new Map<string, ReturnType<typeof zipActionSource>>();
 
   constructor(
     runner: ActionRunner,
     store: ActivationStore,
     clock: () => number,
-    newId = newActivationId,
+    newId: () => string = newActivationId,
+    resolve: ComponentResolver = () => undefined,
   ) {
     this.#runner = runner;
     this.#store = store;
     this.#clock = clock;
     this.#newId = newId;
+    this.#resolve = resolve;
   }
 
   /** Lets go of an action's warm sandboxes: it was updated or deleted. */
@@ -62,7 +84,7 @@ export class Invoker {
   }
 
   invoke(
-    action: StoredAction,
+    target: ResolvedAction,
     caller: Identity,
     params: Readonly<Record<string, unknown>>,
   ): Invocation {
@@ -72,30 +94,10 @@ export class Invoker {
       // Start on the next turn: the accepting reply (202) goes out before the action's
       // synchronous part can hold the event loop for up to its time limit.
       setImmediate(() => {
-        const start = this.#clock();
-        this.#runner
-          .run({
-            cacheKey: `${qualifiedPath(action)}@${action.version}#${action.sequence}`,
-            warmSlot: warmSlot(action),
-            code: action.exec.code,
-            main: action.exec.main ?? "main",
-            params,
-            timeoutMs: action.limits.timeout,
-            filename: `${action.namespace}/${entityPath(action)}.js`,
-          })
-          .then((outcome) => {
-            const record = buildActivationRecord({
-              activationId,
-              action,
-              caller,
-              accepted,
-              start,
-              end: this.#clock(),
-              outcome,
-            });
-            this.#store.add(record, entityPath(action));
-            resolve(record);
-          }, reject);
+        this.#activate(activationId, target, caller, params, accepted, undefined).then(
+          resolve,
+          reject,
+        );
       });
     });
     // Nobody awaits a non-blocking invocation; a failure here must not become an unhandled
@@ -103,6 +105,135 @@ export class Invoker {
     finished.catch(() => undefined);
     return { activationId, finished };
   }
+
+  /** Runs one activation (a sequence runs its components first) and stores its record. */
+  async #activate(
+    activationId: string,
+    target: ResolvedAction,
+    caller: Identity,
+    params: Readonly<Record<string, unknown>>,
+    accepted: number,
+    cause: string | undefined,
+  ): Promise<ActivationRecord> {
+    const { action } = target;
+    const ran = isSequenceExec(action.exec)
+      ? await this.#runSequence(activationId, action.exec.components, caller, params)
+      : await this.#runCode(action, params);
+    const record = buildActivationRecord({
+      activationId,
+      action,
+      caller,
+      accepted,
+      start: ran.start,
+      end: ran.end,
+      outcome: ran.outcome,
+      cause,
+      binding: target.binding,
+      components: ran.components,
+    });
+    this.#store.add(record, entityPath(action));
+    return record;
+  }
+
+  async #runCode(
+    action: StoredAction,
+    params: Readonly<Record<string, unknown>>,
+  ): Promise<Ran & { components?: undefined }> {
+    const start = this.#clock();
+    const exec = action.exec;
+    if (isSequenceExec(exec)) throw new TypeError("a sequence has no code");
+    const cacheKey = `${qualifiedPath(action)}@${action.version}#${action.sequence}`;
+    let code = exec.code;
+    if (exec.binary === true) {
+      const source = this.#zipSource(cacheKey, exec.code);
+      if (!source.ok) {
+        const outcome = runOutcome(
+          "init-failed",
+          source.error,
+          { timeoutMs: action.limits.timeout, maxResultBytes: Number.MAX_SAFE_INTEGER },
+          new LogCollector(this.#clock, 0),
+        );
+        return { outcome, start, end: this.#clock() };
+      }
+      code = source.code;
+    }
+    const outcome = await this.#runner.run({
+      cacheKey,
+      warmSlot: warmSlot(action),
+      code,
+      main: exec.main ?? "main",
+      params,
+      timeoutMs: action.limits.timeout,
+      filename: `${action.namespace}/${entityPath(action)}.js`,
+    });
+    return { outcome, start, end: this.#clock() };
+  }
+
+  /**
+   * OpenWhisk's sequence: the first component gets the parameters, each next one the result
+   * before it; the first failure ends it. The sequence's record has the last response, and the
+   * components' activation ids as its logs.
+   */
+  async #runSequence(
+    activationId: string,
+    components: readonly string[],
+    caller: Identity,
+    params: Readonly<Record<string, unknown>>,
+  ): Promise<Ran & { components: string[] }> {
+    const start = this.#clock();
+    const ids: string[] = [];
+    const { _actions: _, ...payload } = params;
+    let input: Readonly<Record<string, unknown>> = payload;
+    let last: ActivationRecord | undefined;
+    for (const component of components) {
+      const target = this.#resolve(component);
+      if (target === undefined) {
+        const outcome = {
+          ...failedOutcome("Sequence component does not exist."),
+          logs: ids,
+        };
+        return { outcome, start, end: this.#clock(), components: ids };
+      }
+      const id = this.#newId();
+      ids.push(id);
+      const merged = mergeParameters(target.packageParameters, target.action.parameters, input);
+      last = await this.#activate(id, target, caller, merged, this.#clock(), activationId);
+      if (!last.response.success) break;
+      input = (last.response.result ?? {}) as Record<string, unknown>;
+    }
+    const response = last?.response;
+    const outcome: RunOutcome = {
+      status: response?.status ?? ActivationStatus.success,
+      result: response?.result ?? {},
+      size: response?.size ?? 2,
+      logs: ids,
+      timedOut: false,
+    };
+    return { outcome, start, end: this.#clock(), components: ids };
+  }
+
+  #zipSource(cacheKey: string, base64: string): ReturnType<typeof zipActionSource> {
+    const cached = this.#zipSources.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const source = zipActionSource(base64);
+    if (this.#zipSources.size >= MAX_ZIP_SOURCES) {
+      const oldest = this.#zipSources.keys().next().value;
+      if (oldest !== undefined) this.#zipSources.delete(oldest);
+    }
+    this.#zipSources.set(cacheKey, source);
+    return source;
+  }
+}
+
+function failedOutcome(error: string): RunOutcome {
+  const result = { error };
+  return {
+    status: ActivationStatus.applicationError,
+    result,
+    size: JSON.stringify(result).length,
+    logs: [],
+    timedOut: false,
+  };
 }
 
 /** The value if it settles within `ms`, else undefined; the timer never outlives the wait. */

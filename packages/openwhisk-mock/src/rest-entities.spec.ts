@@ -31,8 +31,9 @@ describe("actions and packages", () => {
     const limit = await call(mock, "PUT", `${ACTIONS}/quick`, {
       body: { exec: { kind: "nodejs:20", code: "x" }, limits: { timeout: 50 } },
     });
+    // The controller's own text (Messages.durationBelowAllowedThreshold), not a parse failure.
     expect(limit.json.error).toBe(
-      "The request content was malformed:\nTime limit 50 milliseconds below allowed threshold of 100 milliseconds.",
+      "duration 50 milliseconds below allowed threshold of 100 milliseconds",
     );
     const noCode = await call(mock, "PUT", `${ACTIONS}/nocode`, { body: {} });
     expect(noCode.status).toBe(400);

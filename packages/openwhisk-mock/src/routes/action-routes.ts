@@ -9,8 +9,8 @@ import {
 } from "@soe/openwhisk";
 import type { Context, Hono } from "hono";
 import { withoutLogs } from "../activation-builder.js";
-import { parseActionContent } from "../entity-content.js";
-import type { EntityStore } from "../entity-store.js";
+import { parseMockAction } from "../entity-content.js";
+import { type EntityStore, overlay, type PutRefusal } from "../entity-store.js";
 import { actionDescription, actionSummary } from "../entity-views.js";
 import { type Invoker, mergeParameters, waitAtMost } from "../invoker.js";
 import type { ResolvedMockOptions } from "../mock-options.js";
@@ -47,15 +47,41 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
   app.get(`${base}/`, list);
   app.get(`${base}/:package/`, list);
 
+  // The controller answers GET with the package's (or binding's) parameters merged in.
   const get = (c: Context<MockEnv>) => {
     const target = routeTarget(c);
     const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
     if (!access.ok) return errorResponse(c, access.status, access.error);
     const code = booleanParam("code", c.req.query("code"), true);
     if (!code.ok) return errorResponse(c, 400, code.error);
-    const action = store.getAction(access.namespace, target.packageName, target.name ?? "");
-    if (action === undefined) return errorResponse(c, 404, ErrorText.notFound);
-    return c.json(actionDescription(action, code.value));
+    const found = store.resolveAction(access.namespace, target.packageName, target.name ?? "");
+    if (found === undefined) return errorResponse(c, 404, ErrorText.notFound);
+    const { action, packageParameters } = found;
+    return c.json({
+      ...actionDescription(action, code.value),
+      parameters: overlay(packageParameters, action.parameters),
+    });
+  };
+
+  const refused = (c: Context<MockEnv>, reason: PutRefusal) => {
+    switch (reason) {
+      case "exists":
+        return errorResponse(c, 409, ErrorText.alreadyExists);
+      case "other-collection":
+        return errorResponse(c, 409, ErrorText.otherCollection);
+      case "no-package":
+        return errorResponse(c, 404, ErrorText.notFound);
+      case "in-binding":
+        return errorResponse(c, 400, "Operation not permitted on package binding.");
+      case "no-exec":
+        return errorResponse(c, 400, malformedContent("exec undefined"));
+      case "no-component":
+        return errorResponse(c, 400, "Sequence component does not exist.");
+      case "cyclic":
+        return errorResponse(c, 400, "Sequence may not refer to itself.");
+      default:
+        return errorResponse(c, 500, ErrorText.internal);
+    }
   };
 
   const put = async (c: Context<MockEnv>) => {
@@ -66,7 +92,7 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
     if (!overwrite.ok) return errorResponse(c, 400, overwrite.error);
     const body = await readJsonObject(c.req.raw, options.maxEntityBytes);
     if (body.kind !== "ok") return bodyRefused(c, body, options.maxEntityBytes);
-    const content = parseActionContent(body.value);
+    const content = parseMockAction(body.value);
     if (!content.ok) return errorResponse(c, 400, content.error);
     const put = store.putAction(
       access.namespace,
@@ -75,20 +101,9 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
       content.value,
       overwrite.value,
     );
-    if (put.ok) {
-      invoker.forget(put.entity);
-      return c.json(actionDescription(put.entity, true));
-    }
-    switch (put.reason) {
-      case "exists":
-        return errorResponse(c, 409, ErrorText.alreadyExists);
-      case "other-collection":
-        return errorResponse(c, 409, ErrorText.otherCollection);
-      case "no-package":
-        return errorResponse(c, 404, ErrorText.notFound);
-      case "no-exec":
-        return errorResponse(c, 400, malformedContent("exec undefined"));
-    }
+    if (!put.ok) return refused(c, put.reason);
+    invoker.forget(put.entity);
+    return c.json(actionDescription(put.entity, true));
   };
 
   const remove = (c: Context<MockEnv>) => {
@@ -111,15 +126,12 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
     const { blocking, result, timeout } = query.value;
     const body = await readJsonObject(c.req.raw, options.maxBodyBytes);
     if (body.kind !== "ok") return bodyRefused(c, body, options.maxBodyBytes);
-    const action = store.getAction(access.namespace, target.packageName, target.name ?? "");
-    if (action === undefined) return errorResponse(c, 404, ErrorText.notFound);
+    const found = store.resolveAction(access.namespace, target.packageName, target.name ?? "");
+    if (found === undefined) return errorResponse(c, 404, ErrorText.notFound);
 
-    const packageDefaults =
-      target.packageName === undefined
-        ? []
-        : (store.getPackage(access.namespace, target.packageName)?.parameters ?? []);
-    const params = mergeParameters(packageDefaults, action.parameters, body.value);
-    const { activationId, finished } = invoker.invoke(action, identity, params);
+    // OpenWhisk's order: bound package < binding < action < invocation (resolveBinding, inherit).
+    const params = mergeParameters(found.packageParameters, found.action.parameters, body.value);
+    const { activationId, finished } = invoker.invoke(found, identity, params);
     c.header(ACTIVATION_HEADER, activationId);
     if (!blocking) return c.json({ activationId }, 202);
 

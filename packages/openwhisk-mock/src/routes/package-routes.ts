@@ -1,15 +1,56 @@
-import { booleanParam, ErrorText, listQuery, packageNotEmpty, resolveAccess } from "@soe/openwhisk";
+import {
+  booleanParam,
+  ErrorText,
+  listQuery,
+  notAuthorizedFor,
+  type PackageBinding,
+  packageNotEmpty,
+  parsePackageDocument,
+  resolveAccess,
+} from "@soe/openwhisk";
 import type { Context, Hono } from "hono";
-import { parsePackageContent } from "../entity-content.js";
-import type { EntityStore } from "../entity-store.js";
-import { packageDescription } from "../entity-views.js";
+import type { EntityStore, PutRefusal } from "../entity-store.js";
+import { packageDescription, packageSummary } from "../entity-views.js";
 import type { ResolvedMockOptions } from "../mock-options.js";
 import type { MockEnv } from "../mock-env.js";
 import { readJsonObject } from "../request-body.js";
 import { bodyRefused, errorResponse, methodNotAllowed } from "../responses.js";
 import { routeTarget } from "./route-target.js";
 
-/** `/namespaces/{ns}/packages[/{name}]`: plain packages (no bindings) holding actions. */
+/** The controller's answers to a package PUT it refuses (Packages.scala, Messages). */
+function refused(
+  c: Context<MockEnv>,
+  reason: PutRefusal,
+  name: string,
+  binding: PackageBinding | undefined,
+): Response {
+  switch (reason) {
+    case "exists":
+      return errorResponse(c, 409, ErrorText.alreadyExists);
+    case "other-collection":
+      return errorResponse(c, 409, ErrorText.otherCollection);
+    case "reserved":
+      return errorResponse(c, 400, `Package name '${name}' is reserved.`);
+    case "binding-missing":
+      return errorResponse(c, 400, "Binding references a package that does not exist.");
+    case "binding-to-binding":
+      return errorResponse(c, 400, "Cannot bind to another package binding.");
+    case "binding-not-package":
+      return errorResponse(c, 409, "Cannot bind to a resource that is not a package.");
+    case "package-to-binding":
+      return errorResponse(c, 409, "Resource is a package and cannot be converted into a binding.");
+    case "binding-forbidden":
+      return errorResponse(
+        c,
+        403,
+        notAuthorizedFor(binding === undefined ? name : `${binding.namespace}/${binding.name}`),
+      );
+    default:
+      return errorResponse(c, 500, ErrorText.internal);
+  }
+}
+
+/** `/namespaces/{ns}/packages[/{name}]`: packages holding actions, and package bindings. */
 export function registerPackageRoutes(
   app: Hono<MockEnv>,
   deps: { readonly store: EntityStore; readonly options: ResolvedMockOptions },
@@ -34,8 +75,7 @@ export function registerPackageRoutes(
     const packages = store.listPackages(granted.namespace);
     if (count) return c.json({ packages: packages.length });
     // Listings leave the parameters out, as for actions.
-    const page = packages.slice(skip, skip + limit);
-    return c.json(page.map((p) => ({ ...packageDescription(p), parameters: undefined })));
+    return c.json(packages.slice(skip, skip + limit).map(packageSummary));
   };
   app.get(base, list);
   app.get(`${base}/`, list);
@@ -46,7 +86,14 @@ export function registerPackageRoutes(
     if (!granted.ok) return errorResponse(c, granted.status, granted.error);
     const pkg = store.getPackage(granted.namespace, target.name ?? "");
     if (pkg === undefined) return errorResponse(c, 404, ErrorText.notFound);
-    return c.json(packageDescription(pkg, store.listActions(granted.namespace, pkg.name)));
+    // A binding shows its bound package's actions, and parameters over the bound package's.
+    return c.json(
+      packageDescription(
+        pkg,
+        store.listActions(granted.namespace, pkg.name),
+        store.packageParameters(pkg),
+      ),
+    );
   });
 
   app.put(path, async (c) => {
@@ -56,7 +103,7 @@ export function registerPackageRoutes(
     if (!overwrite.ok) return errorResponse(c, 400, overwrite.error);
     const body = await readJsonObject(c.req.raw, options.maxEntityBytes);
     if (body.kind !== "ok") return bodyRefused(c, body, options.maxEntityBytes);
-    const content = parsePackageContent(body.value);
+    const content = parsePackageDocument(body.value);
     if (!content.ok) return errorResponse(c, 400, content.error);
     const put = store.putPackage(
       granted.namespace,
@@ -65,11 +112,7 @@ export function registerPackageRoutes(
       overwrite.value,
     );
     if (put.ok) return c.json(packageDescription(put.entity));
-    return errorResponse(
-      c,
-      409,
-      put.reason === "exists" ? ErrorText.alreadyExists : ErrorText.otherCollection,
-    );
+    return refused(c, put.reason, target.name ?? "", content.value.binding);
   });
 
   app.delete(path, (c) => {
