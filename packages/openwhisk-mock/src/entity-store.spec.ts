@@ -105,3 +105,123 @@ describe("EntityStore packages", () => {
     expect(entities.deletePackage("guest", "p", true)).toEqual({ ok: false, reason: "missing" });
   });
 });
+
+describe("EntityStore bindings and sequences", () => {
+  function withUtils() {
+    const s = store();
+    s.entities.putPackage("guest", "utils", { parameters: [{ key: "a", value: "pkg" }] }, false);
+    s.entities.putAction(
+      "guest",
+      "utils",
+      "echo",
+      { exec, parameters: [{ key: "c", value: 1 }] },
+      false,
+    );
+    return s;
+  }
+
+  it("binds to a package and resolves its actions with bound < binding parameters", () => {
+    const { entities } = withUtils();
+    const put = entities.putPackage(
+      "guest",
+      "mine",
+      {
+        binding: { namespace: "_", name: "utils" },
+        parameters: [
+          { key: "a", value: "binding" },
+          { key: "b", value: "binding" },
+        ],
+      },
+      false,
+    );
+    expect(put).toMatchObject({
+      ok: true,
+      entity: { binding: { namespace: "guest", name: "utils" } },
+    });
+    if (!put.ok) return;
+    expect(put.entity.annotations).toEqual([
+      { key: "binding", value: { namespace: "guest", name: "utils" } },
+    ]);
+    const found = entities.resolveAction("guest", "mine", "echo");
+    expect(found).toMatchObject({
+      action: { packageName: "utils", name: "echo" },
+      packageParameters: [
+        { key: "a", value: "binding" },
+        { key: "b", value: "binding" },
+      ],
+      binding: "guest/mine",
+    });
+    expect(entities.listActions("guest", "mine").map((a) => a.name)).toEqual(["echo"]);
+    expect(entities.putAction("guest", "mine", "x", { exec }, false)).toEqual({
+      ok: false,
+      reason: "in-binding",
+    });
+  });
+
+  it("refuses bindings OpenWhisk refuses", () => {
+    const { entities } = withUtils();
+    const bind = (name: string, to: string, namespace = "guest") =>
+      entities.putPackage("guest", name, { binding: { namespace, name: to } }, true);
+    entities.putAction("guest", undefined, "plain", { exec }, false);
+    expect(bind("b1", "missing")).toEqual({ ok: false, reason: "binding-missing" });
+    expect(bind("b2", "plain")).toEqual({ ok: false, reason: "binding-not-package" });
+    expect(bind("b3", "utils").ok).toBe(true);
+    expect(bind("b4", "b3")).toEqual({ ok: false, reason: "binding-to-binding" });
+    expect(bind("utils", "b3")).toEqual({ ok: false, reason: "package-to-binding" });
+    expect(bind("default", "utils")).toEqual({ ok: false, reason: "reserved" });
+    entities.putPackage("other", "private", {}, false);
+    expect(bind("b5", "private", "other")).toEqual({ ok: false, reason: "binding-forbidden" });
+    entities.putPackage("other", "shared", { publish: true }, false);
+    expect(bind("b6", "shared", "other").ok).toBe(true);
+  });
+
+  it("stores a sequence with its components as _actions, and checks them", () => {
+    const { entities } = withUtils();
+    const components = ["/guest/utils/echo"];
+    const put = entities.putAction(
+      "guest",
+      undefined,
+      "seq",
+      { exec: { kind: "sequence", components }, parameters: [{ key: "x", value: 1 }] },
+      false,
+    );
+    expect(put).toMatchObject({
+      ok: true,
+      entity: { parameters: [{ key: "_actions", value: components }] },
+    });
+    const put2 = (c: string[]) =>
+      entities.putAction(
+        "guest",
+        undefined,
+        "seq2",
+        { exec: { kind: "sequence", components: c } },
+        true,
+      );
+    expect(put2(["/guest/nothing"])).toEqual({ ok: false, reason: "no-component" });
+    expect(put2(["/guest/seq2"])).toEqual({ ok: false, reason: "cyclic" });
+  });
+
+  it("merges annotations key by key on update", () => {
+    const { entities } = store();
+    entities.putAction(
+      "guest",
+      undefined,
+      "a",
+      { exec, annotations: [{ key: "x", value: 1 }] },
+      false,
+    );
+    const updated = entities.putAction(
+      "guest",
+      undefined,
+      "a",
+      { annotations: [{ key: "y", value: 2 }] },
+      true,
+    );
+    expect(updated.ok && updated.entity.annotations).toEqual([
+      { key: "x", value: 1 },
+      { key: "provide-api-key", value: false },
+      { key: "y", value: 2 },
+      { key: "exec", value: "nodejs:20" },
+    ]);
+  });
+});
