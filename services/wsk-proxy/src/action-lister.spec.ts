@@ -70,4 +70,41 @@ describe("ActionLister", () => {
     expect(await lister.has("/guest/none")).toBe(false);
     expect(list.state.calls).toBe(3);
   });
+  it("hides a removed lambda while the controller still offers it, until a listing drops it", async () => {
+    let now = 0;
+    const list = source([
+      ["/guest/a", "/guest/b"],
+      ["/guest/a", "/guest/b"],
+      ["/guest/b"],
+      ["/guest/a", "/guest/b"],
+    ]);
+    const lister = new ActionLister({ source: list, ttlMs: 10, hideMs: 1000, clock: () => now });
+    expect((await lister.catalog()).map((e) => e.name)).toEqual(["/guest/a", "/guest/b"]);
+    lister.hide("/guest/a");
+    expect((await lister.catalog()).map((e) => e.name)).toEqual(["/guest/b"]);
+    expect(await lister.has("/guest/a")).toBe(false);
+    now = 10;
+    expect((await lister.catalog()).map((e) => e.name)).toEqual(["/guest/b"]);
+    now = 20;
+    // The computers stopped announcing it: hiding ended, so an installation adding it back shows.
+    expect((await lister.catalog()).map((e) => e.name)).toEqual(["/guest/a", "/guest/b"]);
+  });
+
+  it("hides for hideMs at most, and shows a lambda deployed anew at once", async () => {
+    let now = 0;
+    const lister = new ActionLister({
+      source: async () => ["/guest/a"],
+      ttlMs: 10,
+      hideMs: 100,
+      clock: () => now,
+    });
+    lister.hide("/guest/a");
+    expect(await lister.catalog()).toEqual([]);
+    now = 100;
+    expect((await lister.catalog()).map((e) => e.name)).toEqual(["/guest/a"]);
+    lister.hide("/guest/a");
+    expect(await lister.catalog()).toEqual([]);
+    lister.reveal("/guest/a");
+    expect((await lister.catalog()).map((e) => e.name)).toEqual(["/guest/a"]);
+  });
 });

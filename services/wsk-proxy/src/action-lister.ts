@@ -29,6 +29,8 @@ export interface ActionListerOptions {
   readonly source: LambdaSource | undefined;
   /** How long one listing is reused: every GET must not become a controller call. */
   readonly ttlMs?: number;
+  /** How long a lambda the domain removed stays hidden while computers still announce it. */
+  readonly hideMs?: number;
   readonly clock?: () => number;
 }
 
@@ -41,12 +43,16 @@ export class ActionLister {
   readonly #ttlMs: number;
   readonly #clock: () => number;
   readonly #firstSeen = new Map<string, number>();
+  readonly #hideMs: number;
+  /** Lambda name → until when it is hidden (clock ms). */
+  readonly #hidden = new Map<string, number>();
   #cached: { at: number; entries: readonly CatalogEntry[] } | undefined;
   #pending: Promise<readonly CatalogEntry[]> | undefined;
 
   constructor(options: ActionListerOptions) {
     this.#source = options.source;
     this.#ttlMs = options.ttlMs ?? 1_000;
+    this.#hideMs = options.hideMs ?? 30_000;
     this.#clock = options.clock ?? Date.now;
   }
 
@@ -59,11 +65,35 @@ export class ActionLister {
     const source = this.#source;
     if (source === undefined) return [];
     const cached = this.#cached;
-    if (cached !== undefined && this.#clock() - cached.at < this.#ttlMs) return cached.entries;
+    if (cached !== undefined && this.#clock() - cached.at < this.#ttlMs) {
+      return this.#visible(cached.entries);
+    }
     this.#pending ??= this.#refresh(source).finally(() => {
       this.#pending = undefined;
     });
-    return this.#pending;
+    return this.#visible(await this.#pending);
+  }
+
+  /**
+   * Hides a lambda the domain has just removed: the controller offers it until the computers
+   * re-announce without it (on their own period), and a client that deleted an action must not
+   * read it back. Hidden until a listing no longer has it, or for `hideMs` at most (an action
+   * installed again behind the domain's back shows again).
+   */
+  hide(name: string): void {
+    this.#hidden.set(name, this.#clock() + this.#hideMs);
+  }
+
+  /** Shows a hidden lambda again at once: the domain has just deployed it anew. */
+  reveal(name: string): void {
+    this.#hidden.delete(name);
+  }
+
+  #visible(entries: readonly CatalogEntry[]): readonly CatalogEntry[] {
+    if (this.#hidden.size === 0) return entries;
+    const now = this.#clock();
+    for (const [name, until] of this.#hidden) if (until <= now) this.#hidden.delete(name);
+    return entries.filter((e) => !this.#hidden.has(e.name));
   }
 
   /**
@@ -94,6 +124,7 @@ export class ActionLister {
     const offered = new Set(names);
     // Forget what left the domain, so a lambda that comes back counts as new.
     for (const name of this.#firstSeen.keys()) if (!offered.has(name)) this.#firstSeen.delete(name);
+    for (const name of this.#hidden.keys()) if (!offered.has(name)) this.#hidden.delete(name);
     const entries = names.map((name) => {
       let firstSeen = this.#firstSeen.get(name);
       if (firstSeen === undefined) {

@@ -11,13 +11,14 @@ import {
 } from "@soe/runtime";
 import { parseKeyFile } from "./key-file.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./middleware/body-limit/index.js";
+import { DEFAULT_MAX_ENTITY_BYTES } from "./proxy-app.js";
 import { createProxyServer, MAX_WAIT_MS } from "./proxy-server.js";
 
 const { values } = parseOrExit({
   name: "wskproxy",
   version: "0.1.0",
   summary:
-    "OpenWhisk REST API (actions, activations) over the edge domain: invocations become RunLambda calls (reference §6.1).",
+    "OpenWhisk REST API (actions, packages, activations) over the edge domain: invocations become RunLambda calls (reference §6.1), deployments go to the controller.",
   options: {
     wskApiRoot: {
       type: "string",
@@ -32,7 +33,7 @@ const { values } = parseOrExit({
     controllerEndpoint: {
       type: "string",
       default: "",
-      help: "controller whose read API lists the domain's actions (empty: listings are empty)",
+      help: "controller that lists the domain's actions and deploys entities (empty: listings are empty, deploying is refused)",
     },
     authFile: {
       type: "string",
@@ -42,6 +43,11 @@ const { values } = parseOrExit({
       type: "integer",
       default: DEFAULT_MAX_BODY_BYTES,
       help: "largest invocation payload, bytes (larger: 413)",
+    },
+    maxEntity: {
+      type: "integer",
+      default: DEFAULT_MAX_ENTITY_BYTES,
+      help: "largest action or package document deployed through the proxy, bytes (larger: 413)",
     },
     timeout: {
       type: "number",
@@ -67,7 +73,7 @@ const { values } = parseOrExit({
       type: "boolean",
       help: "accepted for compatibility: TLS follows the --*tls* options",
     },
-    token: { type: "string", secret: true, help: "control-plane token (controller read API)" },
+    token: { type: "string", secret: true, help: "control-plane token (sent to the controller)" },
     ...serverTlsOptionSpecs("HTTPS"),
     ...clientTlsOptionSpecs("clientTls", {
       ca: "CA (PEM) to verify the router and the controller",
@@ -82,10 +88,11 @@ try {
     values.timeout <= 0 ||
     values.callTimeout <= 0 ||
     values.maxBody <= 0 ||
+    values.maxEntity <= 0 ||
     values.maxInFlight <= 0
   ) {
     throw new RangeError(
-      "--timeout, --call-timeout, --max-body and --max-in-flight must be positive",
+      "--timeout, --call-timeout, --max-body, --max-entity and --max-in-flight must be positive",
     );
   }
   // Read here, so that a bad file stops the start; its lines are never echoed (they hold keys).
@@ -96,6 +103,7 @@ try {
     serverEndpoint: values.serverEndpoint,
     controllerEndpoint: values.controllerEndpoint,
     maxBodyBytes: values.maxBody,
+    maxEntityBytes: values.maxEntity,
     maxWaitMs: Math.min(values.timeout * 1000, MAX_WAIT_MS),
     callTimeoutMs: values.callTimeout * 1000,
     maxInFlight: values.maxInFlight,

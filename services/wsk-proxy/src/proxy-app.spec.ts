@@ -135,13 +135,11 @@ describe("invoke route", () => {
 });
 
 describe("other routes", () => {
-  it("answers 501 for entity operations the domain cannot do, 405 for methods no route has", async () => {
+  it("answers 501 for what the domain cannot do, 405 for methods no route has", async () => {
     for (const [method, path] of [
-      ["PUT", "/api/v1/namespaces/_/actions/copy"],
-      ["DELETE", "/api/v1/namespaces/_/actions/demo/hello"],
-      ["GET", "/api/v1/namespaces/_/packages"],
       ["POST", "/api/v1/namespaces/_/triggers/t"],
-      ["GET", "/api/v1/namespaces/_/rules/r"],
+      ["PUT", "/api/v1/namespaces/_/rules/r"],
+      ["GET", "/api/v1/namespaces/_/limits"],
       ["GET", "/api/v1/web/guest/default/copy.json"],
     ] as const) {
       const res = await call(method, path);
@@ -151,12 +149,47 @@ describe("other routes", () => {
         "string",
       ]);
     }
+    expect((await call("PUT", "/api/v1/namespaces/_/triggers/t")).body.error).toBe(
+      "Triggers are not deployed through the edge domain: create them on each OpenWhisk installation.",
+    );
     const patch = await call("PATCH", "/api/v1/namespaces/_/actions/copy");
     expect([patch.status, patch.body.error]).toEqual([
       405,
       "HTTP method not allowed, supported methods: GET, PUT, DELETE, POST",
     ]);
     expect((await call("POST", "/api/v1/namespaces/_/activations")).status).toBe(405);
+    expect((await call("POST", "/api/v1/namespaces/_/packages")).status).toBe(405);
+  });
+
+  it("refuses changes with 501 without a controller, and lists nothing it cannot know", async () => {
+    for (const [method, path] of [
+      ["PUT", "/api/v1/namespaces/_/actions/copy"],
+      ["DELETE", "/api/v1/namespaces/_/actions/demo/hello"],
+      ["PUT", "/api/v1/namespaces/_/packages/tools"],
+      ["DELETE", "/api/v1/namespaces/_/packages/tools"],
+    ] as const) {
+      const res = await call(method, path, { body: "{}", type: "application/json" });
+      expect([res.status, res.body.error]).toEqual([
+        501,
+        "Deploying needs the edge domain's controller: wskproxy was started without --controller-endpoint.",
+      ]);
+    }
+    // Names and rights are checked first, as for every route.
+    expect((await call("PUT", "/api/v1/namespaces/other/actions/x")).status).toBe(403);
+    expect((await call("GET", "/api/v1/namespaces/_/packages")).body).toEqual([]);
+    expect((await call("GET", "/api/v1/namespaces/_/triggers?count=true")).body).toEqual({
+      triggers: 0,
+    });
+    expect((await call("GET", "/api/v1/namespaces/_/rules?limit=201")).status).toBe(400);
+    expect((await call("GET", "/api/v1/namespaces/_/packages/tools")).status).toBe(404);
+  });
+
+  it("answers GET of a namespace as OpenWhisk does: no such route", async () => {
+    // apache/openwhisk Namespaces.scala serves `namespaces[/]` only; `wsk namespace get` lists
+    // each collection itself.
+    expect((await call("GET", "/api/v1/namespaces/_")).body.error).toBe(
+      "The requested resource could not be found.",
+    );
   });
 
   it("answers unknown paths with OpenWhisk's 404, authenticated or not", async () => {

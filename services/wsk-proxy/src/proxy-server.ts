@@ -14,10 +14,11 @@ import {
 import type { Hono } from "hono";
 import { ActionLister, controllerLambdaSource } from "./action-lister.js";
 import { type ActivationStore, MemoryActivationStore } from "./activation-store.js";
+import { createDeploymentClient, DomainDeployment } from "./domain-deployment.js";
 import { DomainInvoker } from "./domain-invoker.js";
 import { DEFAULT_KEYS } from "./key-file.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./middleware/body-limit/index.js";
-import { createProxyApp } from "./proxy-app.js";
+import { createProxyApp, DEFAULT_MAX_ENTITY_BYTES } from "./proxy-app.js";
 
 /** OpenWhisk's longest blocking wait (openwhisk-api.md §2): the `timeout` query's maximum. */
 export const MAX_WAIT_MS = 60_000;
@@ -32,6 +33,8 @@ export interface ProxyServerOptions {
   /** API keys by namespace; default: the guest key for `guest`. */
   readonly keys?: NamespaceKeys;
   readonly maxBodyBytes?: number;
+  /** Largest entity document (action or package PUT body), bytes (default 3 MiB). */
+  readonly maxEntityBytes?: number;
   /** Longest blocking wait, ms; at most (and by default) OpenWhisk's 60000. */
   readonly maxWaitMs?: number;
   /** Deadline of each RunLambda call, ms, blocking or not (default 300000, OpenWhisk's longest action). */
@@ -45,7 +48,7 @@ export interface ProxyServerOptions {
   readonly tls?: ServerTlsOptions;
   /** TLS towards the router and the controller. */
   readonly clientTls?: ClientTlsOptions;
-  /** Control-plane token, sent to the controller's read API. */
+  /** Control-plane token, sent to the controller (read API and deployments). */
   readonly token?: string;
   /** How long close() lets running invocations finish before cancelling them. */
   readonly drainTimeoutMs?: number;
@@ -106,15 +109,19 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
   const routerTransport = createTransport(options.serverEndpoint, clientTls);
   transports.push(routerTransport);
   let controller: ReturnType<typeof createClient<typeof soev1.ControllerQueryService>> | undefined;
+  let deployment: DomainDeployment | undefined;
   if (options.controllerEndpoint) {
     const transport = createTransport(options.controllerEndpoint, {
       ...clientTls,
       ...(options.token === undefined ? {} : { token: options.token }),
+      // Listings of desired entities carry whole documents (code included).
+      readMaxBytes: 64 * 1024 * 1024,
     });
     transports.push(transport);
     controller = createClient(soev1.ControllerQueryService, transport);
+    deployment = new DomainDeployment({ client: createDeploymentClient(transport) });
   } else {
-    logger.warn("no controller endpoint: action listings are empty");
+    logger.warn("no controller endpoint: action listings are empty, deploying is refused");
   }
   const lister = new ActionLister({
     source: controller === undefined ? undefined : controllerLambdaSource(controller, 2_000),
@@ -130,7 +137,17 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
     logger,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
-  const app = createProxyApp({ keys, invoker, lister, store, maxWaitMs, maxBodyBytes, logger });
+  const app = createProxyApp({
+    keys,
+    invoker,
+    lister,
+    store,
+    maxWaitMs,
+    maxBodyBytes,
+    deployment,
+    ...(options.maxEntityBytes === undefined ? {} : { maxEntityBytes: options.maxEntityBytes }),
+    logger,
+  });
 
   const closeTransports = () => {
     for (const transport of transports) transport.close();
@@ -143,8 +160,9 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
       // serve() takes apps of hono's blank Env; ours only adds context variables of its own.
       http: app as unknown as Hono,
       logger,
-      // The invocation limit plus room for headers: hono reads the body, bounded, itself.
-      readMaxBytes: maxBodyBytes + 64 * 1024,
+      // The larger body limit plus room for headers: hono reads the body, bounded, itself.
+      readMaxBytes:
+        Math.max(maxBodyBytes, options.maxEntityBytes ?? DEFAULT_MAX_ENTITY_BYTES) + 64 * 1024,
       drainTimeoutMs: options.drainTimeoutMs ?? 5_000,
       ...(options.tls === undefined ? {} : { tls: options.tls }),
     });

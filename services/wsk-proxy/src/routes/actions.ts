@@ -1,22 +1,32 @@
 import { ErrorText, formatActionName, resolveAccess } from "@soe/openwhisk";
+import { soev1 } from "@soe/proto";
 import type { Logger } from "@soe/runtime";
 import type { Context, Hono } from "hono";
 import type { ActionLister, CatalogEntry } from "../action-lister.js";
-import { actionDescription, actionSummary, actionsOf } from "../action-views.js";
+import { actionDescription, actionsOf } from "../action-views.js";
+import { actionListing } from "../domain-listing.js";
+import { actionRef, type DomainDeployment } from "../domain-deployment.js";
+import { actionDescriptionOf } from "../entity-views.js";
 import { errorResponse } from "../middleware/errors/index.js";
 import type { ProxyEnv } from "../proxy-env.js";
 import { booleanParam, listQuery } from "../query-params.js";
+import { lookup } from "./domain-calls.js";
 import { routeTarget } from "./route-target.js";
 
+export interface ActionRouteDeps {
+  readonly lister: ActionLister;
+  /** Undefined without a controller: only what the computers announce is known. */
+  readonly deployment: DomainDeployment | undefined;
+  readonly logger: Logger;
+}
+
 /**
- * `GET .../actions[/{pkg}/]` and `GET .../actions/{[pkg/]name}`: what the whole domain offers,
- * from the controller's read API, in OpenWhisk's shapes and with its paging rules (§3).
+ * `GET .../actions[/{pkg}/]` and `GET .../actions/{[pkg/]name}`: what the whole domain offers —
+ * the actions deployed through it (the controller's desired state) and those its computers
+ * announce — in OpenWhisk's shapes and with its paging rules (§3).
  */
-export function registerActionRoutes(
-  app: Hono<ProxyEnv>,
-  deps: { readonly lister: ActionLister; readonly logger: Logger },
-): void {
-  const { lister, logger } = deps;
+export function registerActionRoutes(app: Hono<ProxyEnv>, deps: ActionRouteDeps): void {
+  const { lister, deployment, logger } = deps;
   const base = "/api/v1/namespaces/:namespace/actions";
 
   /** The domain's offer, or the 503 that says the controller could not tell. */
@@ -36,11 +46,25 @@ export function registerActionRoutes(
     const query = listQuery((name) => c.req.query(name), "actions");
     if (!query.ok) return errorResponse(c, 400, query.error);
     const { limit, skip, count } = query.value;
-    const entries = await catalog(c);
+    const [entries, desired] = await Promise.all([
+      catalog(c),
+      deployment === undefined
+        ? []
+        : lookup(
+            c,
+            logger,
+            () => deployment.list(soev1.EntityKind.ACTION, access.namespace, target.packageName),
+            true,
+          ),
+    ]);
     if (entries instanceof Response) return entries;
-    const actions = actionsOf(entries, access.namespace, target.packageName);
+    if (desired instanceof Response) return desired;
+    const actions = actionListing(
+      actionsOf(entries, access.namespace, target.packageName),
+      desired ?? [],
+    );
     if (count) return c.json({ actions: actions.length });
-    return c.json(actions.slice(skip, skip + limit).map(actionSummary));
+    return c.json(actions.slice(skip, skip + limit));
   };
   app.get(base, list);
   app.get(`${base}/`, list);
@@ -52,12 +76,21 @@ export function registerActionRoutes(
     if (!access.ok) return errorResponse(c, access.status, access.error);
     const code = booleanParam("code", c.req.query("code"), true);
     if (!code.ok) return errorResponse(c, 400, code.error);
+    const name = target.name ?? "";
+    if (deployment !== undefined) {
+      const ref = actionRef(access.namespace, target.packageName, name);
+      const entity = await lookup(c, logger, () => deployment.get(ref), true);
+      if (entity instanceof Response) return entity;
+      if (entity !== undefined) return c.json(actionDescriptionOf(entity, code.value));
+    }
+    // Not deployed through the domain: an action installed on its OpenWhisks directly, which
+    // the domain knows by name only.
     const entries = await catalog(c);
     if (entries instanceof Response) return entries;
     const wanted = formatActionName({
       namespace: access.namespace,
       packageName: target.packageName,
-      name: target.name ?? "",
+      name,
     });
     const found = actionsOf(entries, access.namespace).find(
       (a) => formatActionName(a.action) === wanted,

@@ -1,0 +1,126 @@
+import {
+  type ActionDocument,
+  ErrorText,
+  formatActionName,
+  malformedContent,
+  mergeActionDocument,
+  parseActionDocument,
+  resolveAccess,
+} from "@soe/openwhisk";
+import type { Logger } from "@soe/runtime";
+import type { Context, Hono } from "hono";
+import type { ActionLister } from "../action-lister.js";
+import { APPLIED_HEADER, appliedHeader, partialRefusal } from "../deploy-answers.js";
+import { actionRef, type DomainDeployment, packageRef } from "../domain-deployment.js";
+import { actionDescriptionOf, actionDocumentOf, packageDocumentOf } from "../entity-views.js";
+import { EdgeErrorText, PackageErrorText } from "../error-texts.js";
+import { readJsonParams } from "../json-params.js";
+import { bodyLimit } from "../middleware/body-limit/index.js";
+import { errorResponse } from "../middleware/errors/index.js";
+import type { ProxyEnv } from "../proxy-env.js";
+import { booleanParam } from "../query-params.js";
+import { attempt, lookup, refuse } from "./domain-calls.js";
+import { routeTarget } from "./route-target.js";
+
+export interface ActionChangeDeps {
+  readonly lister: ActionLister;
+  readonly deployment: DomainDeployment | undefined;
+  readonly logger: Logger;
+  /** Largest entity document accepted, bytes (it travels to every installation in one message). */
+  readonly maxEntityBytes: number;
+}
+
+/**
+ * `PUT .../actions/{[pkg/]name}[?overwrite=true]` and `DELETE` of the same: the action becomes
+ * (or stops being) part of the domain's desired state, which the controller applies to every
+ * installation placed to serve it. A change kept but not applied everywhere answers 502; every
+ * answer to a change says how far it went in the `x-soe-applied` header.
+ */
+export function registerActionChangeRoutes(app: Hono<ProxyEnv>, deps: ActionChangeDeps): void {
+  const { lister, deployment, logger } = deps;
+  const base = "/api/v1/namespaces/:namespace/actions";
+
+  const put = async (c: Context<ProxyEnv>) => {
+    const target = routeTarget(c);
+    const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
+    if (!access.ok) return errorResponse(c, access.status, access.error);
+    if (deployment === undefined) return errorResponse(c, 501, EdgeErrorText.noController);
+    const overwrite = booleanParam("overwrite", c.req.query("overwrite"), false);
+    if (!overwrite.ok) return errorResponse(c, 400, overwrite.error);
+    const body = readJsonParams(c.get("body"), c.req.header("content-type"));
+    if (!body.ok) return errorResponse(c, body.status, body.error);
+    const parsed = parseActionDocument(body.params);
+    if (!parsed.ok) return errorResponse(c, 400, parsed.error);
+
+    const name = target.name ?? "";
+    if (target.packageName !== undefined) {
+      const pkg = await lookup(c, logger, () =>
+        deployment.get(packageRef(access.namespace, target.packageName ?? "")),
+      );
+      if (pkg instanceof Response) return pkg;
+      if (pkg === undefined) return errorResponse(c, 404, ErrorText.notFound);
+      if (packageDocumentOf(pkg).binding !== undefined) {
+        return errorResponse(c, 400, PackageErrorText.notAllowedOnBinding);
+      }
+    }
+    const ref = actionRef(access.namespace, target.packageName, name);
+    let document: ActionDocument = parsed.value;
+    if (overwrite.value) {
+      // OpenWhisk's update: what the body leaves out keeps its value in the domain's document.
+      const existing = await lookup(c, logger, () => deployment.get(ref));
+      if (existing instanceof Response) return existing;
+      if (existing !== undefined)
+        document = mergeActionDocument(actionDocumentOf(existing), document);
+    }
+    if (document.exec === undefined) {
+      return errorResponse(c, 400, malformedContent(PackageErrorText.execUndefined));
+    }
+    const put = await attempt(c, logger, () => deployment.put(ref, document, overwrite.value));
+    if (put instanceof Response) return put;
+    if (put.entity === undefined)
+      throw new Error("the controller answered PutEntity without the entity");
+    lister.reveal(
+      formatActionName({ namespace: access.namespace, packageName: target.packageName, name }),
+    );
+    c.header(APPLIED_HEADER, appliedHeader(put.outcome));
+    const partial = partialRefusal(put.outcome, "applied");
+    if (partial !== undefined) return refuse(c, logger, partial);
+    return c.json(actionDescriptionOf(put.entity, true));
+  };
+
+  const remove = async (c: Context<ProxyEnv>) => {
+    const target = routeTarget(c);
+    const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
+    if (!access.ok) return errorResponse(c, access.status, access.error);
+    if (deployment === undefined) return errorResponse(c, 501, EdgeErrorText.noController);
+    const name = target.name ?? "";
+    const qualified = formatActionName({
+      namespace: access.namespace,
+      packageName: target.packageName,
+      name,
+    });
+    const ref = actionRef(access.namespace, target.packageName, name);
+    const removed = await lookup(c, logger, () => deployment.delete(ref));
+    if (removed instanceof Response) return removed;
+    if (removed === undefined) {
+      // Not the domain's: an action installed on an OpenWhisk directly cannot be removed here
+      // (the domain would not know which installations hold it, and it is not its to remove).
+      return (await lister.has(qualified)) === true
+        ? errorResponse(c, 409, EdgeErrorText.notManaged)
+        : errorResponse(c, 404, ErrorText.notFound);
+    }
+    lister.hide(qualified);
+    c.header(APPLIED_HEADER, appliedHeader(removed.outcome));
+    const partial = partialRefusal(removed.outcome, "removed");
+    if (partial !== undefined) return refuse(c, logger, partial);
+    if (removed.entity === undefined)
+      throw new Error("the controller answered DeleteEntity without the entity");
+    return c.json(actionDescriptionOf(removed.entity, true));
+  };
+
+  const limit = bodyLimit(deps.maxEntityBytes);
+  for (const path of [`${base}/:name`, `${base}/:package/:name`]) {
+    app.put(path, limit, put);
+    app.delete(path, remove);
+  }
+}
