@@ -3,11 +3,13 @@ import {
   clientTlsFromOptions,
   clientTlsOptionSpecs,
   createLogger,
+  exitWithUsageError,
   onShutdown,
   parseOrExit,
   serverTlsFromOptions,
   serverTlsOptionSpecs,
 } from "@soe/runtime";
+import { parseLabels } from "./labels.js";
 import { createWskComputerServer } from "./wsk-computer-server.js";
 
 // Reference §6.4's options. There is no `--server-conf` (gRPC is the only transport), so
@@ -63,7 +65,16 @@ const { values } = parseOrExit({
       default: 5,
       help: "accepted for compatibility; unused (async I/O)",
     },
-    token: { type: "string", secret: true, help: "control-plane token (announcements)" },
+    token: {
+      type: "string",
+      secret: true,
+      help: "control-plane token (announcements, and required of InstallationService callers)",
+    },
+    labels: {
+      type: "string",
+      default: "",
+      help: "labels of this OpenWhisk installation, key=value,... (the controller places entities by them)",
+    },
     ...serverTlsOptionSpecs(),
     ...clientTlsOptionSpecs("clientTls", {
       ca: "CA (PEM) to verify the controller",
@@ -71,6 +82,9 @@ const { values } = parseOrExit({
     }),
   },
 });
+
+const labels = parseLabels(values.labels);
+if (!labels.ok) exitWithUsageError("edgecomputerwsk", labels.reason);
 
 const logger = createLogger({ name: "edgecomputerwsk" });
 try {
@@ -89,6 +103,7 @@ try {
     leaseTtlMs: values.leaseTtl * 1000,
     timeoutMs: values.timeout * 1000,
     numWorkers: values.numWorkers,
+    labels: labels.labels,
     logger,
     ...(values.name === undefined ? {} : { name: values.name }),
     ...(values.advertise === undefined ? {} : { advertise: values.advertise }),

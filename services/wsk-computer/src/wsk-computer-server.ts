@@ -1,9 +1,10 @@
 import { createClient } from "@connectrpc/connect";
 import { OpenWhiskClient } from "@soe/openwhisk";
-import { EdgeController, EdgeServer } from "@soe/proto";
+import { EdgeController, EdgeServer, soev1 } from "@soe/proto";
 import {
   advertisedEndpoint,
   type ClientTlsOptions,
+  controlAuthInterceptor,
   createLogger,
   createTransport,
   type EndpointTransport,
@@ -16,6 +17,10 @@ import {
 } from "@soe/runtime";
 import { type ActionChange, ActionLister, type ActionView, lambdasOf } from "./action-lister.js";
 import { ActionAnnouncer } from "./announcer.js";
+import { InstallationRegistrar } from "./installation-registrar.js";
+import { installationService } from "./installation-service.js";
+import { KeyNamespace } from "./key-namespace.js";
+import type { Labels } from "./labels.js";
 import { MAX_BLOCKING_WAIT_MS, WskLambdaHandler } from "./wsk-lambda-handler.js";
 
 export interface WskComputerServerOptions {
@@ -45,8 +50,13 @@ export interface WskComputerServerOptions {
   readonly pageSize?: number;
   /** `numWorkers` of each announced container (default 1, as the reference). */
   readonly numWorkers?: number;
-  /** Control-plane token for the controller. */
+  /**
+   * Control-plane token: sent to the controller, and required of callers of InstallationService
+   * (RunLambda stays open, as on every computer). Absent: neither.
+   */
   readonly token?: string;
+  /** The installation's labels (`--labels`), for the controller's placement. */
+  readonly labels?: Labels;
   readonly tls?: ServerTlsOptions;
   /** TLS towards the controller. */
   readonly clientTls?: ClientTlsOptions;
@@ -61,6 +71,10 @@ export interface WskComputerServer {
   readonly responder: string;
   /** The last listing; undefined before the first, or without a controller. */
   actions(): ActionView | undefined;
+  /** The key's namespace, once OpenWhisk told it. */
+  namespace(): string | undefined;
+  /** Whether the controller took the installation's last registration. */
+  registered(): boolean;
   /** Stops listing, removes the computer from the controller, drains calls, closes. */
   close(): Promise<void>;
 }
@@ -70,6 +84,7 @@ const CONTROLLER_CALL_TIMEOUT_MS = 2_000;
 /** setTimeout's longest delay: "never" for a lease that does not expire. */
 const NEVER_MS = 2_147_483_647;
 const LOGGED_NAMES = 20;
+const INSTALLATION_SERVICE = `/${soev1.InstallationService.typeName}/`;
 
 /**
  * edgecomputerwsk (reference §6.2–6.4): serves `RunLambda` by invoking actions on one OpenWhisk
@@ -93,6 +108,15 @@ export async function createWskComputerServer(
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
   });
   let listing: PeriodicTask | undefined;
+  // An explicit namespace is the key's; `_` (the default) is asked of OpenWhisk: at start by the
+  // registration when there is a controller, else by the first DescribeInstallation.
+  const explicitNamespace =
+    options.namespace === undefined || options.namespace === "_" ? undefined : options.namespace;
+  const keyNamespace = new KeyNamespace(
+    () => client.listNamespaces({ timeoutMs: LIST_TIMEOUT_MS }),
+    explicitNamespace,
+  );
+  let afterChange: ((waitMs: number) => Promise<void>) | undefined;
 
   const handler = new WskLambdaHandler({
     client,
@@ -113,10 +137,28 @@ export async function createWskComputerServer(
     server = await serve({
       name: "edgecomputerwsk",
       endpoint: options.serverEndpoint,
-      routes: (router) =>
+      routes: (router) => {
         router.service(EdgeServer, {
           runLambda: (request, context) => handler.run(request, context),
+        });
+        router.service(
+          soev1.InstallationService,
+          installationService({
+            client,
+            namespace: () => keyNamespace.resolve(),
+            labels: options.labels ?? {},
+            afterChange: (waitMs) => afterChange?.(waitMs) ?? Promise.resolve(),
+            logger,
+          }),
+        );
+      },
+      // The key's power is behind InstallationService: it is control plane, lambdas are not.
+      interceptors: [
+        controlAuthInterceptor({
+          token: options.token,
+          protect: (procedure) => procedure.startsWith(INSTALLATION_SERVICE),
         }),
+      ],
       logger,
       ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
@@ -127,6 +169,7 @@ export async function createWskComputerServer(
   const announcedEndpoint = advertisedEndpoint(options.advertise, server.endpoint);
 
   let announcer: ActionAnnouncer | undefined;
+  let registrar: InstallationRegistrar | undefined;
   let transport: EndpointTransport | undefined;
   if (controllerEndpoint !== "") {
     if (/^(0\.0\.0\.0|\[::\]):/.test(announcedEndpoint)) {
@@ -154,20 +197,46 @@ export async function createWskComputerServer(
       logger,
     });
     announcer = activeAnnouncer;
-    const listerPeriodMs = options.listerPeriodMs ?? 1_000;
-    listing = startPeriodicTask(
-      async () => {
+    registrar = new InstallationRegistrar({
+      controller: createClient(soev1.DeploymentService, transport),
+      controllerEndpoint,
+      endpoint: announcedEndpoint,
+      namespace: () => keyNamespace.resolve(),
+      labels: options.labels ?? {},
+      leaseTtlMs,
+      periodMs,
+      backoff: { initialMs: Math.min(200, periodMs), maxMs: Math.min(periodMs, 5_000) },
+      callTimeoutMs: CONTROLLER_CALL_TIMEOUT_MS,
+      logger,
+    });
+    registrar.start();
+    // One listing at a time, periodic or asked for by an applied entity: two in parallel could
+    // remember the older view last.
+    let lastListing: Promise<void> = Promise.resolve();
+    const relist = (): Promise<void> => {
+      lastListing = lastListing.then(async () => {
         const change = await lister.refresh();
         if (change === undefined) return;
         logChange(logger, change, client.apiRoot, controllerEndpoint);
         activeAnnouncer.offer(lambdasOf(change.after));
-      },
-      {
-        periodMs: listerPeriodMs,
-        // refresh() never throws: a failed listing is a view of its own.
-        backoff: { initialMs: listerPeriodMs, maxMs: listerPeriodMs },
-      },
-    );
+      });
+      return lastListing;
+    };
+    afterChange = async (waitMs) => {
+      await relist();
+      if (!(await activeAnnouncer.announced(waitMs))) {
+        logger.warn(
+          { controller: controllerEndpoint, waitMs },
+          "the controller has not taken the changed actions yet; answering anyway",
+        );
+      }
+    };
+    const listerPeriodMs = options.listerPeriodMs ?? 1_000;
+    listing = startPeriodicTask(relist, {
+      periodMs: listerPeriodMs,
+      // refresh() never throws: a failed listing is a view of its own.
+      backoff: { initialMs: listerPeriodMs, maxMs: listerPeriodMs },
+    });
   }
   logger.info(
     {
@@ -186,12 +255,15 @@ export async function createWskComputerServer(
     announcedEndpoint,
     responder,
     actions: () => lister.current,
+    namespace: () => keyNamespace.value,
+    registered: () => registrar?.registered ?? false,
     close() {
       closing ??= (async () => {
         // No new listings; one in flight may end after the announcer closed, which ignores it,
         // and must not hold the shutdown up: closing the client below ends it.
         const listed = listing?.stop();
         // Out of the domain first, then drain the calls already routed here.
+        await registrar?.close();
         await announcer?.close();
         await running.close();
         transport?.close();
