@@ -6,19 +6,28 @@ import {
   controlAuthInterceptor,
   createLogger,
   type Logger,
+  MetricsRegistry,
   type RunningServer,
+  registerProcessMetrics,
   type ServerTlsOptions,
   serve,
   TransportPool,
 } from "@soe/runtime";
 import { ControlPlane } from "./control-plane.js";
 import { controllerService } from "./controller-service.js";
+import { deploymentService } from "./deployment-service.js";
+import { Deployments } from "./deployments.js";
+import { DesiredState } from "./desired-state.js";
+import { InstallIdleSignal } from "./install-idle.js";
+import { installationCalls } from "./installation-calls.js";
+import { InstallationRegistry } from "./installation-registry.js";
 import { EdgeController } from "./edge-controller.js";
 import { FlatInstaller } from "./flat-installer.js";
 import { HierInstaller } from "./hier-installer.js";
 import type { HierObjective } from "./home-router.js";
 import type { Installer } from "./installer.js";
 import { queryService } from "./query-service.js";
+import { DEFAULT_RECONCILE_INTERVAL_MS, Reconciler } from "./reconciler.js";
 import { type InstallQueueListener, RouterInstallQueues } from "./router-install-queue.js";
 import { InvalidStateFile, readStateFile, StateFile } from "./state-file.js";
 import type { Topology } from "./topology.js";
@@ -47,9 +56,17 @@ export interface ControllerServerOptions {
   readonly tls?: ServerTlsOptions;
   /** TLS towards the routers' forwarding-table end-points. */
   readonly routerTls?: ClientTlsOptions;
+  /** Between two reconciliation passes over every OpenWhisk installation, ms (default 10 s). */
+  readonly reconcileIntervalMs?: number;
+  /** Deadline of each InstallationService call to a wsk-computer, ms (default 10 s). */
+  readonly installationTimeoutMs?: number;
+  /** How long PutEntity of an action waits for the routers to hold its routes, ms (default 5 s). */
+  readonly routesWaitMs?: number;
   readonly logger?: Logger;
   /** ms, monotonic (default performance.now). */
   readonly clock?: () => number;
+  /** Unix ms, for entities' and reconciliations' times (default Date.now). */
+  readonly unixClock?: () => number;
   readonly rng?: () => number;
 }
 
@@ -63,13 +80,17 @@ export interface ControllerServer {
 
 export const DEFAULT_LEASE_TTL_MS = 15_000;
 export const DEFAULT_INSTALL_TIMEOUT_MS = 2_000;
+/** An apply is a PUT to OpenWhisk plus the wsk-computer's re-announcement. */
+export const DEFAULT_INSTALLATION_TIMEOUT_MS = 10_000;
 /** Enough to keep a router on a LAN busy: one call at a time is bound by the round trip. */
 export const DEFAULT_INSTALL_WINDOW = 64;
 
 /**
  * The edge controller (reference §2, DESIGN §4): `uiiit.rpc.EdgeController` and the read API on
  * one port, forwarding tables installed per router through their own queues, leases collected by
- * a timer, membership saved to and restored from the state file.
+ * a timer, membership saved to and restored from the state file. Beside them (DESIGN §9),
+ * `soe.v1.DeploymentService`: the desired OpenWhisk entities and the installations reconciled to
+ * them, kept in the same state file.
  * Throws InvalidStateFile if the state file cannot be read, parsed or written.
  */
 export async function createControllerServer(
@@ -83,6 +104,20 @@ export async function createControllerServer(
   const statePath = options.stateFile || undefined;
   const saved = statePath === undefined ? undefined : readStateFile(statePath);
 
+  const idleSignal = new InstallIdleSignal(() => queues.routers().length > 0);
+  const log = installLog(logger);
+  const routerIdle = (router: string) => {
+    log.idle?.(router);
+    idleSignal.idle();
+  };
+  const unixClock = options.unixClock ?? Date.now;
+  const desired = new DesiredState();
+  const registry = new InstallationRegistry({ clock });
+  if (saved !== undefined) {
+    desired.restore(saved.entities);
+    for (const installation of saved.installations) registry.register(installation);
+  }
+
   const pool = new TransportPool({
     defaultTimeoutMs: options.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS,
     ...(options.token ? { token: options.token } : {}),
@@ -94,14 +129,18 @@ export async function createControllerServer(
     pipelineDepth: options.installWindow ?? DEFAULT_INSTALL_WINDOW,
     send: async (router, conf, call) =>
       (await createClient(EdgeRouter, pool.get(router)).configure(conf, call)).msg,
-    listener: installLog(logger),
+    listener: { ...installLog(logger), idle: routerIdle },
   });
   const stateFile =
     statePath === undefined
       ? undefined
       : new StateFile({
           path: statePath,
-          snapshot: () => controller.membership.snapshot(),
+          snapshot: () => ({
+            ...controller.membership.snapshot(),
+            entities: desired.entities(),
+            installations: registry.snapshot(),
+          }),
           onError: (err) => logger.error({ err, path: statePath }, "could not save the state file"),
         });
   const plane = new ControlPlane({
@@ -111,6 +150,33 @@ export async function createControllerServer(
     ...(stateFile === undefined ? {} : { onMembershipChange: () => stateFile.changed() }),
   });
   if (saved !== undefined) plane.restore(saved);
+
+  const metrics = new MetricsRegistry();
+  registerProcessMetrics(metrics);
+  const calls = installationCalls(
+    pool,
+    options.installationTimeoutMs ?? DEFAULT_INSTALLATION_TIMEOUT_MS,
+  );
+  const reconciler = new Reconciler({
+    desired,
+    registry,
+    calls,
+    logger,
+    unixClock,
+    metrics,
+    intervalMs: options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS,
+  });
+  const deployments = new Deployments({
+    desired,
+    registry,
+    reconciler,
+    calls,
+    logger,
+    unixClock,
+    routesSettled: (timeoutMs) => idleSignal.wait(timeoutMs),
+    ...(options.routesWaitMs === undefined ? {} : { routesWaitMs: options.routesWaitMs }),
+    onChange: () => stateFile?.changed(),
+  });
 
   let server: RunningServer;
   try {
@@ -122,15 +188,23 @@ export async function createControllerServer(
       name: "edgecontroller",
       endpoint: options.serverEndpoint ?? "127.0.0.1:0",
       logger,
+      metrics,
       routes: (router) => {
         router.service(EdgeControllerService, controllerService(plane, logger));
         router.service(soev1.ControllerQueryService, queryService({ plane, clock, leaseTtlMs }));
+        router.service(
+          soev1.DeploymentService,
+          deploymentService({ deployments, desired, registry, reconciler, clock }),
+        );
       },
-      // The read API stays open: the proxy lists actions through it without the token.
+      // The read API stays open: the proxy lists actions through it without the token. The
+      // deployment API does not: documents hold parameters, which may be secrets.
       interceptors: [
         controlAuthInterceptor({
           token: options.token,
-          protect: (procedure) => procedure.startsWith("/uiiit.rpc.EdgeController/"),
+          protect: (procedure) =>
+            procedure.startsWith("/uiiit.rpc.EdgeController/") ||
+            procedure.startsWith("/soe.v1.DeploymentService/"),
         }),
       ],
       ...(options.tls === undefined ? {} : { tls: options.tls }),
@@ -146,8 +220,18 @@ export async function createControllerServer(
     leaseTtlMs > 0
       ? setInterval(() => plane.expire(), Math.min(leaseTtlMs / 4, 1_000)).unref()
       : undefined;
+  // Installations ask for their own lease each; checked every quarter second.
+  const installationExpiry = setInterval(() => deployments.expire(), 250).unref();
+  // Restored installations are reconciled at once: nothing kept them in line while we were down.
+  reconciler.start();
   logger.info(
-    { endpoint: server.endpoint, leaseTtlMs, stateFile: statePath },
+    {
+      endpoint: server.endpoint,
+      leaseTtlMs,
+      stateFile: statePath,
+      entities: desired.entities().length,
+      installations: registry.list().length,
+    },
     `Created a controller with ${controller.installerType === "flat" ? "flat" : "hierarchical"} routing`,
   );
 
@@ -156,7 +240,9 @@ export async function createControllerServer(
     url: server.url,
     async close() {
       clearInterval(expiry);
+      clearInterval(installationExpiry);
       await server.close();
+      await reconciler.stop();
       await queues.close();
       pool.close();
       await stateFile?.close();

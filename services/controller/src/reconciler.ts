@@ -38,6 +38,8 @@ export interface ReconcilerOptions {
 /** What one pass did at one installation. */
 export interface PassResult {
   readonly endpoint: string;
+  /** Whether the pass read what the installation holds (then `held` is what it holds after). */
+  readonly reached: boolean;
   /** Why the pass could not read the installation or stopped early; undefined when it went through. */
   readonly error: string | undefined;
   /** Entity key → why its step failed. */
@@ -216,7 +218,7 @@ export class Reconciler {
     const installation = this.#options.registry.get(endpoint);
     const failures = new Map<string, string>();
     if (installation === undefined || this.#stopped) {
-      return { endpoint, error: "not registered", failures, held: new Map() };
+      return { endpoint, reached: false, error: "not registered", failures, held: new Map() };
     }
     const { calls, logger } = this.#options;
     let error: string | undefined;
@@ -270,7 +272,7 @@ export class Reconciler {
       );
       tracked.failingPasses = 0;
     }
-    return { endpoint, error, failures, held: held ?? new Map() };
+    return { endpoint, reached: held !== undefined, error, failures, held: held ?? new Map() };
   }
 
   async #run(
