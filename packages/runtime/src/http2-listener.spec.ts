@@ -175,6 +175,24 @@ describe("Http2Listener", () => {
     await eventually(() => [...listener.sessions].length === 0);
   });
 
+  it("does not count a session with a stream open as idle, however long the stream runs", async () => {
+    const { onStream, arrived, stream } = heldStreams();
+    const { url } = await listen(onStream, { idleTimeoutMs: 200, headersTimeoutMs: 100 });
+    const client = session(url);
+    let goaways = 0;
+    client.on("goaway", () => goaways++);
+    const answer = request(client);
+    await arrived(1);
+    // Several idle timeouts and liveness rounds pass while the one stream is open.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    stream(0).respond({ ":status": 200 });
+    stream(0).end("finished");
+    expect(await answer).toMatchObject({ status: 200, body: "finished" });
+    expect(goaways).toBe(0);
+    // Once it ended, the session is idle and goes.
+    await closed(client);
+  });
+
   it("keeps a quiet session whose peer answers its liveness PINGs", async () => {
     const { listener, url } = await listen(answerOk, { headersTimeoutMs: 100 });
     const client = session(url);

@@ -14,7 +14,7 @@ export interface Http2ListenerOptions {
   readonly headersTimeoutMs: number;
   /** Time allowed to receive a whole request (its stream's body) once its headers arrived. */
   readonly requestTimeoutMs: number;
-  /** A session that starts or ends no stream for this long is closed gracefully. */
+  /** A session with no stream open that starts or ends none for this long is closed gracefully. */
   readonly idleTimeoutMs: number;
   readonly onStream: (
     stream: ServerHttp2Stream,
@@ -30,6 +30,8 @@ interface SessionState {
   lastStreamAt: number;
   lastHeardAt: number;
   pingSentAt: number | undefined;
+  /** Streams started and not yet closed: a session with one open is never idle. */
+  openStreams: number;
 }
 
 /**
@@ -59,13 +61,19 @@ export class Http2Listener {
         rawHeaders: string[],
       ) => {
         const state = this.states.get(stream.session as Http2Session);
-        if (state !== undefined) state.lastStreamAt = state.lastHeardAt = performance.now();
+        if (state !== undefined) {
+          state.openStreams++;
+          state.lastStreamAt = state.lastHeardAt = performance.now();
+        }
         // Per stream, on the hot path: one timer for the request body and one close listener
         // for both its end and the session's activity.
         const timer = limitRequestTime(stream, options.requestTimeoutMs);
         stream.once("close", () => {
           if (timer !== undefined) clearTimeout(timer);
-          if (state !== undefined) state.lastStreamAt = state.lastHeardAt = performance.now();
+          if (state !== undefined) {
+            state.openStreams--;
+            state.lastStreamAt = state.lastHeardAt = performance.now();
+          }
         });
         options.onStream(stream, headers, rawHeaders);
       },
@@ -76,6 +84,7 @@ export class Http2Listener {
         lastStreamAt: started,
         lastHeardAt: started,
         pingSentAt: undefined,
+        openStreams: 0,
       });
       const silent = setTimeout(() => session.destroy(), options.headersTimeoutMs);
       silent.unref();
@@ -106,8 +115,12 @@ export class Http2Listener {
   private sweep(quietMs: number, idleMs: number): void {
     const now = performance.now();
     for (const [session, state] of this.states) {
-      // Gracefully: streams still running finish, no new ones start.
-      if (now - state.lastStreamAt >= idleMs && !session.closed) session.close();
+      // Only a session with no stream open is idle: Node 20 cannot PING a session it is closing
+      // (the ping is cancelled), so the liveness check below destroyed one closed for idleness
+      // with a stream in flight, cutting a long server stream (a utilization watch) mid-way.
+      if (state.openStreams === 0 && now - state.lastStreamAt >= idleMs && !session.closed) {
+        session.close();
+      }
       const action = livenessAction(state, now, quietMs);
       if (action === "destroy") {
         session.destroy();
