@@ -48,6 +48,7 @@ describe("edgecomputerwsk", () => {
       "--timeout",
       "--advertise",
       "--token",
+      "--labels",
     ]) {
       expect(help).toContain(flag);
     }
@@ -95,5 +96,13 @@ describe("edgecomputerwsk", () => {
     expect(run.output()).toContain(
       "option '--wsk-auth' is required (or set SOE_EDGECOMPUTERWSK_WSK_AUTH)",
     );
+  });
+
+  it("refuses malformed --labels as a usage error", async () => {
+    const run = start(["--wsk-api-root", "http://127.0.0.1:1", "--labels", "zone=eu,zone=us"], {
+      SOE_EDGECOMPUTERWSK_WSK_AUTH: KEY,
+    });
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toContain("invalid --labels: label 'zone' is given twice");
   });
 });
