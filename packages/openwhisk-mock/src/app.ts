@@ -17,11 +17,14 @@ import { registerActionRoutes } from "./routes/action-routes.js";
 import { registerActivationRoutes } from "./routes/activation-routes.js";
 import { registerInfoRoutes } from "./routes/info-routes.js";
 import { registerPackageRoutes } from "./routes/package-routes.js";
+import { registerTriggerRuleRoutes } from "./routes/trigger-rule-routes.js";
 import { isSampleActionName, sampleActionNames, sampleActions } from "./sample-actions.js";
+import { TriggerRuleStore } from "./trigger-rule-store.js";
 
 export interface OpenWhiskMock {
   readonly app: Hono<MockEnv>;
   readonly entities: EntityStore;
+  readonly triggersAndRules: TriggerRuleStore;
   readonly activations: ActivationStore;
   readonly options: ResolvedMockOptions;
   /** Activations running right now. */
@@ -61,6 +64,10 @@ export function createOpenWhiskMock(input: OpenWhiskMockOptions = {}): OpenWhisk
     timeout: options.actionTimeLimitMs,
   });
   preload(entities, options);
+  const triggersAndRules = new TriggerRuleStore(
+    options.clock,
+    (action) => entities.resolveComponent(`/${action.path}/${action.name}`) !== undefined,
+  );
   const activations = new ActivationStore(options.maxActivations);
   const runner = new ActionRunner({
     clock: options.clock,
@@ -78,6 +85,7 @@ export function createOpenWhiskMock(input: OpenWhiskMockOptions = {}): OpenWhisk
   registerInfoRoutes(app);
   registerActionRoutes(app, { store: entities, invoker, options });
   registerPackageRoutes(app, { store: entities, options });
+  registerTriggerRuleRoutes(app, { store: triggersAndRules, options });
   registerActivationRoutes(app, { store: activations });
   app.notFound((c) => errorResponse(c, 404, ErrorText.noRoute));
   // Mounted under serve()'s root app, whose own not-found would answer first.
@@ -86,7 +94,15 @@ export function createOpenWhiskMock(input: OpenWhiskMockOptions = {}): OpenWhisk
 
   const close = () => runner.close();
   input.signal?.addEventListener("abort", close, { once: true });
-  return { app, entities, activations, options, running: () => runner.running, close };
+  return {
+    app,
+    entities,
+    triggersAndRules,
+    activations,
+    options,
+    running: () => runner.running,
+    close,
+  };
 }
 
 /**

@@ -211,8 +211,15 @@ export class EntityStore {
             },
             content,
           );
-    const exec = document.exec;
+    let exec = document.exec;
     if (exec === undefined) return { ok: false, reason: "no-exec" };
+    if (isSequenceExec(exec)) {
+      // `_` in a component is the caller's namespace (WhiskActionPut.resolve).
+      const components = exec.components.map((c) =>
+        c.startsWith("/_/") ? `/${namespace}/${c.slice(3)}` : c,
+      );
+      exec = { kind: exec.kind, components };
+    }
     let parameters = document.parameters ?? [];
     if (isSequenceExec(exec)) {
       const self = `/${namespace}/${actionKey(packageName, name)}`;

@@ -66,9 +66,13 @@ describe("authentication", () => {
   });
 
   it("answers unknown routes 404 and wrong methods 405", async () => {
-    const unknown = await call(mock, "GET", "/api/v1/namespaces/_/triggers");
+    const unknown = await call(mock, "GET", "/api/v1/namespaces/_/widgets");
     expect(unknown.status).toBe(404);
     expect(unknown.json.error).toBe("The requested resource could not be found.");
+    // The controller serves the namespace list only; one namespace has no route of its own.
+    const namespace = await call(mock, "GET", "/api/v1/namespaces/guest");
+    expect(namespace.status).toBe(404);
+    expect(namespace.json.error).toBe("The requested resource could not be found.");
     const patch = await call(mock, "PATCH", `${ACTIONS}/copy`);
     expect(patch.status).toBe(405);
     expect(patch.json.error).toBe(
