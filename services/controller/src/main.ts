@@ -22,7 +22,7 @@ const { values } = parseOrExit({
   name: NAME,
   version: "0.1.0",
   summary:
-    "Edge controller: registers computers and routers, installs forwarding tables (reference §2).",
+    "Edge controller: registers computers and routers, installs forwarding tables (reference §2), deploys OpenWhisk entities to every installation.",
   options: {
     serverEndpoint: { type: "string", default: "0.0.0.0:6475", help: "end-point to serve on" },
     installerType: { type: "string", default: "flat", help: "flat | hier" },
@@ -55,7 +55,21 @@ const { values } = parseOrExit({
       default: DEFAULT_INSTALL_WINDOW,
       help: "Configure calls in flight at once per router; 1 = one at a time",
     },
-    token: { type: "string", secret: true, help: "control-plane token required on announcements" },
+    reconcileInterval: {
+      type: "number",
+      default: 10,
+      help: "seconds between reconciliations of every OpenWhisk installation",
+    },
+    installationTimeout: {
+      type: "number",
+      default: 10,
+      help: "deadline of each call to a wsk-computer's InstallationService, seconds",
+    },
+    token: {
+      type: "string",
+      secret: true,
+      help: "control-plane token required on announcements and deployments",
+    },
     ...serverTlsOptionSpecs(),
     ...clientTlsOptionSpecs("routerTls", {
       ca: "CA (PEM) to verify routers' forwarding-table servers",
@@ -84,6 +98,10 @@ if (!HIER_OBJECTIVES.includes(values.hierObjective as HierObjective)) {
 if (!(values.leaseTtl >= 0)) usage(`invalid --lease-ttl ${values.leaseTtl}: must be >= 0`);
 if (!(values.installTimeout > 0))
   usage(`invalid --install-timeout ${values.installTimeout}: must be > 0`);
+if (!(values.reconcileInterval > 0))
+  usage(`invalid --reconcile-interval ${values.reconcileInterval}: must be > 0`);
+if (!(values.installationTimeout > 0))
+  usage(`invalid --installation-timeout ${values.installationTimeout}: must be > 0`);
 if (!(Number.isInteger(values.installWindow) && values.installWindow >= 1))
   usage(`invalid --install-window ${values.installWindow}: must be an integer >= 1`);
 try {
@@ -103,6 +121,8 @@ try {
     ...(values.stateFile ? { stateFile: values.stateFile } : {}),
     installTimeoutMs: values.installTimeout * 1000,
     installWindow: values.installWindow,
+    reconcileIntervalMs: values.reconcileInterval * 1000,
+    installationTimeoutMs: values.installationTimeout * 1000,
     logger,
     ...(topology === undefined ? {} : { topology }),
     ...(token === undefined ? {} : { token }),

@@ -12,7 +12,6 @@ import { type EntityId, entityKey, formatRef } from "./domain-entity.js";
 import { failureReason, type InstallationCalls } from "./installation-calls.js";
 import type { InstallationRecord, InstallationRegistry } from "./installation-registry.js";
 import {
-  type DriftEntry,
   type DriftKind,
   type InstalledRef,
   planReconcile,
@@ -314,5 +313,3 @@ function formatKey(key: string | undefined): string {
     name: name ?? "",
   });
 }
-
-export type { DriftEntry };

@@ -29,8 +29,11 @@ describe("edgecontroller", () => {
   it("lists every option with its default", () => {
     const result = run("--help");
     expect(result.status).toBe(0);
+    // Columns are as wide as the longest option.
+    expect(result.stdout).toMatch(
+      /--server-endpoint <string> +end-point to serve on \(default: 0\.0\.0\.0:6475\)/,
+    );
     for (const text of [
-      "--server-endpoint <string>  end-point to serve on (default: 0.0.0.0:6475)",
       "--installer-type",
       "(default: flat)",
       "--lease-ttl",
@@ -38,6 +41,8 @@ describe("edgecontroller", () => {
       "--install-timeout",
       "--token",
       "--router-tls-ca",
+      "--reconcile-interval",
+      "--installation-timeout",
     ]) {
       expect(result.stdout).toContain(text);
     }
@@ -51,6 +56,7 @@ describe("edgecontroller", () => {
     [["--hier-objective", "max"], "invalid --hier-objective 'max'"],
     [["--lease-ttl", "-1"], "invalid --lease-ttl -1"],
     [["--install-timeout", "0"], "invalid --install-timeout 0"],
+    [["--reconcile-interval", "0"], "invalid --reconcile-interval 0"],
     [["--server-endpoint", "nowhere"], 'invalid end-point "nowhere"'],
     [
       ["--installer-type", "hier", "--topology-file", "/nonexistent/dist.txt"],
