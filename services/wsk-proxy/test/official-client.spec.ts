@@ -263,10 +263,38 @@ describe("actions and activations through the proxy", () => {
     expect(await same((ow) => ow.namespaces.list())).toEqual({ ok: true, value: ["guest"] });
   });
 
-  it("refuses to create actions with 501: the domain's actions live on its OpenWhisks", async () => {
-    const out = await outcomeOf(
-      viaProxy.actions.create({ name: "new", action: "function main(){}" }),
-    );
-    expect(out).toMatchObject({ ok: false, statusCode: 501, body: { code: expect.any(String) } });
+  it("creates, updates and deletes an action and a package in the whole domain", async () => {
+    const created = await viaProxy.actions.create({
+      name: "made-by-client",
+      action: "function main(p) { return { made: true }; }",
+    });
+    expect(created).toMatchObject({ namespace: "guest", name: "made-by-client", version: "0.0.1" });
+    // The domain put it on each installation: the mock, asked directly, holds it.
+    expect(await direct.actions.get({ name: "made-by-client" })).toMatchObject({
+      exec: { code: "function main(p) { return { made: true }; }" },
+    });
+    const updated = await viaProxy.actions.update({
+      name: "made-by-client",
+      action: "function main(p) { return { made: 2 }; }",
+    });
+    expect(updated).toMatchObject({ version: "0.0.2" });
+    await expect(
+      viaProxy.actions.create({ name: "made-by-client", action: "function main() {}" }),
+    ).rejects.toMatchObject({ statusCode: 409 });
+    expect(await viaProxy.actions.delete({ name: "made-by-client" })).toMatchObject({
+      name: "made-by-client",
+    });
+    await expect(direct.actions.get({ name: "made-by-client" })).rejects.toMatchObject({
+      statusCode: 404,
+    });
+
+    expect(await viaProxy.packages.create({ name: "client-pkg" })).toMatchObject({
+      name: "client-pkg",
+      binding: {},
+    });
+    expect(await viaProxy.packages.get({ name: "client-pkg" })).toMatchObject({ actions: [] });
+    expect(await viaProxy.packages.delete({ name: "client-pkg" })).toMatchObject({
+      name: "client-pkg",
+    });
   });
 });

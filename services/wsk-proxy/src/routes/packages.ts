@@ -139,19 +139,30 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
     const name = target.name ?? "";
     const ref = packageRef(access.namespace, name);
 
+    // Packages.scala's order: an update finds the package first (a plain one cannot become a
+    // binding, 409), then any binding is checked (400).
+    let old: PackageDocument | undefined;
+    if (overwrite.value) {
+      const existing = await lookup(c, logger, () => deployment.get(ref));
+      if (existing instanceof Response) return existing;
+      old = existing === undefined ? undefined : packageDocumentOf(existing);
+      if (old !== undefined && old.binding === undefined && update.binding !== undefined) {
+        return errorResponse(c, 409, PackageErrorText.packageCannotBecomeBinding);
+      }
+    }
     if (update.binding !== undefined) {
       // `_` is the caller's namespace; the document keeps the resolved name, so every
       // installation binds the same package.
+      const boundName = update.binding.name;
       const boundNamespace =
         update.binding.namespace === DEFAULT_NAMESPACE
           ? caller.namespace
           : update.binding.namespace;
       if (boundNamespace !== caller.namespace) {
         // The domain holds no shared packages: a key reaches its own namespace only.
-        return errorResponse(c, 403, notAuthorizedFor(`${boundNamespace}/${update.binding.name}`));
+        return errorResponse(c, 403, notAuthorizedFor(`${boundNamespace}/${boundName}`));
       }
-      update = { ...update, binding: { namespace: boundNamespace, name: update.binding.name } };
-      const boundName = update.binding?.name ?? "";
+      update = { ...update, binding: { namespace: boundNamespace, name: boundName } };
       const bound = await lookup(c, logger, () =>
         deployment.get(packageRef(boundNamespace, boundName)),
       );
@@ -161,18 +172,7 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
         return errorResponse(c, 400, PackageErrorText.bindingCannotReferenceBinding);
       }
     }
-    let document = update;
-    if (overwrite.value) {
-      const existing = await lookup(c, logger, () => deployment.get(ref));
-      if (existing instanceof Response) return existing;
-      if (existing !== undefined) {
-        const old = packageDocumentOf(existing);
-        if (old.binding === undefined && update.binding !== undefined) {
-          return errorResponse(c, 409, PackageErrorText.packageCannotBecomeBinding);
-        }
-        document = mergePackageDocument(old, update);
-      }
-    }
+    const document = old === undefined ? update : mergePackageDocument(old, update);
     const put = await attempt(c, logger, () => deployment.put(ref, document, overwrite.value));
     if (put instanceof Response) return put;
     if (put.entity === undefined)

@@ -76,6 +76,11 @@ export interface DomainOptions {
   readonly proxy?: Partial<ProxyServerOptions>;
   /** The wsk-computers' blocking wait on their OpenWhisk, ms. */
   readonly computerTimeoutMs?: number;
+  /**
+   * The router announces itself to the controller, which then installs the routes of what is
+   * deployed later, as in a whole domain (otherwise only the routes installed here exist).
+   */
+  readonly routerAnnounced?: boolean;
 }
 
 /** Routes a lambda to each destination in the router's overall table, as a flat installer would. */
@@ -149,6 +154,7 @@ export async function startDomain(options: DomainOptions = {}): Promise<TestDoma
       configurationEndpoint: "127.0.0.1:0",
       optimizerConf: "type=none",
       logger: quietLogger,
+      ...(options.routerAnnounced ? { controllerEndpoint: controller.endpoint } : {}),
     });
     closers.push(() => router.close());
     const lambdas = [
