@@ -1,4 +1,9 @@
-import { type ActionDescription, GUEST_KEY, type PackageDescription } from "@soe/openwhisk";
+import {
+  type ActionDescription,
+  type ActivationRecord,
+  GUEST_KEY,
+  type PackageDescription,
+} from "@soe/openwhisk";
 import { strToU8, zipSync } from "fflate";
 import openwhisk from "openwhisk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +22,19 @@ afterAll(() => mock.close());
 function zip(files: Record<string, string>): Buffer {
   const entries = Object.fromEntries(Object.entries(files).map(([n, t]) => [n, strToU8(t)]));
   return Buffer.from(zipSync(entries));
+}
+
+/** Polls until the activation is stored; bounded by attempts, not by a clock. */
+async function activationOf(activationId: string): Promise<ActivationRecord> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    try {
+      return (await ow.activations.get({ name: activationId })) as unknown as ActivationRecord;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  throw new Error(`activation ${activationId} never appeared`);
 }
 
 async function raw(path: string): Promise<unknown> {
@@ -118,6 +136,23 @@ describe("official openwhisk client: deploying actions", () => {
     ).toEqual({
       n: 3,
     });
+
+    // The sequence's record: the last response, its components' activation ids as logs.
+    const { activationId } = (await ow.actions.invoke({ name: "twice", params: { n: 5 } })) as {
+      activationId: string;
+    };
+    const record = await activationOf(activationId);
+    expect(record.response).toMatchObject({ success: true, result: { n: 7 } });
+    expect(record.annotations).toEqual(
+      expect.arrayContaining([
+        { key: "topmost", value: true },
+        { key: "kind", value: "sequence" },
+      ]),
+    );
+    expect(record.logs).toHaveLength(2);
+    const component = await activationOf(record.logs[0] as string);
+    expect(component).toMatchObject({ name: "inc", cause: activationId });
+    expect(component.annotations).toContainEqual({ key: "causedBy", value: "sequence" });
   });
 });
 

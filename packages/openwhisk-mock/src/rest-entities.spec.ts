@@ -107,4 +107,46 @@ describe("actions and packages", () => {
       "The value '-1' is not greater than or equal to 0 for actions.",
     );
   });
+
+  it("answers package bindings' refusals with the controller's statuses and texts", async () => {
+    const own = mocks.mock();
+    const packages = "/api/v1/namespaces/_/packages";
+    const code = { exec: { kind: "nodejs:20", code: "function main(p) { return p }" } };
+    await call(own, "PUT", `${packages}/lib`, { body: {} });
+    await call(own, "PUT", `${ACTIONS}/lib/echo`, { body: code });
+    await call(own, "PUT", `${ACTIONS}/plain`, { body: code });
+    const bind = (name: string, to: string) =>
+      call(own, "PUT", `${packages}/${name}?overwrite=true`, {
+        body: { binding: { namespace: "_", name: to } },
+      });
+    expect((await bind("mine", "lib")).json.binding).toEqual({ namespace: "guest", name: "lib" });
+    const cases: [Awaited<ReturnType<typeof bind>>, number, string][] = [
+      [await bind("b1", "mine"), 400, "Cannot bind to another package binding."],
+      [await bind("b2", "plain"), 409, "Cannot bind to a resource that is not a package."],
+      [await bind("b3", "none"), 400, "Binding references a package that does not exist."],
+      [
+        await bind("lib", "mine"),
+        409,
+        "Resource is a package and cannot be converted into a binding.",
+      ],
+      [await bind("default", "lib"), 400, "Package name 'default' is reserved."],
+      [
+        await call(own, "PUT", `${ACTIONS}/mine/new`, { body: code }),
+        400,
+        "Operation not permitted on package binding.",
+      ],
+    ];
+    for (const [answer, status, error] of cases) {
+      expect({ status: answer.status, error: answer.json.error }).toEqual({ status, error });
+    }
+    const invoked = await call(own, "POST", `${ACTIONS}/mine/echo?blocking=true`, { body: {} });
+    expect(invoked.json.annotations).toEqual(
+      expect.arrayContaining([
+        { key: "path", value: "guest/lib/echo" },
+        { key: "binding", value: "guest/mine" },
+      ]),
+    );
+    // A binding holds no actions of its own: it is deleted without force.
+    expect((await call(own, "DELETE", `${packages}/mine`)).status).toBe(200);
+  });
 });
