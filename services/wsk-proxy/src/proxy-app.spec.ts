@@ -39,6 +39,7 @@ function echoDomain() {
     store,
     maxWaitMs: 60_000,
     maxBodyBytes: 1024,
+    maxEntityBytes: 4096,
     logger,
   });
   return { app, seen };
@@ -182,6 +183,18 @@ describe("other routes", () => {
     });
     expect((await call("GET", "/api/v1/namespaces/_/rules?limit=201")).status).toBe(400);
     expect((await call("GET", "/api/v1/namespaces/_/packages/tools")).status).toBe(404);
+  });
+
+  it("refuses an entity document over its own limit, larger than an invocation's", async () => {
+    const json = (size: number) => ({
+      body: `{"a":"${"x".repeat(size)}"}`,
+      type: "application/json",
+    });
+    expect((await call("PUT", "/api/v1/namespaces/_/actions/big", json(5000))).body.error).toBe(
+      "Request larger than allowed: 5008 > 4096 bytes.",
+    );
+    // Over the invocation limit (1024) but within the entity limit: past the body check.
+    expect((await call("PUT", "/api/v1/namespaces/_/packages/big", json(2000))).status).toBe(501);
   });
 
   it("answers GET of a namespace as OpenWhisk does: no such route", async () => {

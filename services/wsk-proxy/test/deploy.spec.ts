@@ -134,6 +134,25 @@ describe("wsk action create / update / get / delete", () => {
     expect(counted.body).toEqual({ actions: res.body.length });
   });
 
+  it("creates a sequence with `_` in its components resolved, as OpenWhisk stores it", async () => {
+    // wsk action create both --sequence echo,copy
+    const res = await proxy("PUT", "/api/v1/namespaces/_/actions/both?overwrite=false", {
+      namespace: "_",
+      name: "both",
+      exec: { kind: "sequence", components: ["/_/echo", "/_/copy"] },
+    });
+    expect([res.status, res.body.exec]).toEqual([
+      200,
+      { kind: "sequence", components: ["/guest/echo", "/guest/copy"], binary: false },
+    ]);
+    const held = await direct(domain.mocks[0], "/api/v1/namespaces/_/actions/both");
+    expect(held.body.exec.components).toEqual(["/guest/echo", "/guest/copy"]);
+    const run = await proxy("POST", "/api/v1/namespaces/_/actions/both?blocking=true&result=true", {
+      input: "through",
+    });
+    expect([run.status, run.body]).toEqual([200, { payload: "through" }]);
+  });
+
   it("refuses bad names, bodies and namespaces as OpenWhisk does", async () => {
     const limits = await proxy("PUT", "/api/v1/namespaces/_/actions/slow", {
       exec: { kind: "nodejs:20", code: greet("x") },

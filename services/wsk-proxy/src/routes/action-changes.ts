@@ -10,6 +10,7 @@ import {
 import type { Logger } from "@soe/runtime";
 import type { Context, Hono } from "hono";
 import type { ActionLister } from "../action-lister.js";
+import { withResolvedComponents } from "../action-document.js";
 import { APPLIED_HEADER, appliedHeader, partialRefusal } from "../deploy-answers.js";
 import { actionRef, type DomainDeployment, packageRef } from "../domain-deployment.js";
 import { actionDescriptionOf, actionDocumentOf, packageDocumentOf } from "../entity-views.js";
@@ -75,6 +76,7 @@ export function registerActionChangeRoutes(app: Hono<ProxyEnv>, deps: ActionChan
     if (document.exec === undefined) {
       return errorResponse(c, 400, malformedContent(PackageErrorText.execUndefined));
     }
+    document = withResolvedComponents(document, access.namespace);
     const put = await attempt(c, logger, () => deployment.put(ref, document, overwrite.value));
     if (put instanceof Response) return put;
     if (put.entity === undefined)

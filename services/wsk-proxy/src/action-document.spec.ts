@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { withResolvedComponents } from "./action-document.js";
+
+describe("withResolvedComponents", () => {
+  it("names the caller's namespace where a sequence says `_`, and leaves the others", () => {
+    const resolved = withResolvedComponents(
+      { exec: { kind: "sequence", components: ["/_/a", "/_/pkg/b", "/team/c"] }, publish: true },
+      "guest",
+    );
+    expect(resolved).toEqual({
+      exec: { kind: "sequence", components: ["/guest/a", "/guest/pkg/b", "/team/c"] },
+      publish: true,
+    });
+  });
+
+  it("leaves code actions as they are", () => {
+    const document = { exec: { kind: "nodejs:20", code: "x" } };
+    expect(withResolvedComponents(document, "guest")).toBe(document);
+  });
+});
