@@ -258,6 +258,24 @@ describe("DeploymentService", () => {
     expect(router.routes()).toContainEqual(expect.stringMatching(/^\/guest\/routed /));
   });
 
+  it("says the routes are not ready when a router does not take them in time", async () => {
+    const { server, deploy } = await controller({ routesWaitMs: 300 });
+    const { control } = cleanup.add(controllerClients(server.endpoint, TOKEN), (c) => c.close());
+    const router = cleanup.add(await startTestRouter({ token: TOKEN, mode: "hang" }), (r) =>
+      r.close(),
+    );
+    await control.announceRouter({
+      edgeServerEndpoint: "r:6473",
+      forwardingTableEndpoint: router.tableEndpoint,
+    });
+    const ow = await installation({ announceTo: server.endpoint });
+    await register(deploy, ow);
+    const put = await deploy.putEntity({
+      entity: { ref: actionRef("stuck"), document: json(code("s")) },
+    });
+    expect(put.outcome).toMatchObject({ targeted: 1, applied: 1, routesReady: false });
+  });
+
   it("lists the union of what installations hold, first installation winning", async () => {
     const { deploy } = await controller();
     const [ow1, ow2] = [await installation(), await installation()];
