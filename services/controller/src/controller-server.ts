@@ -129,7 +129,7 @@ export async function createControllerServer(
     pipelineDepth: options.installWindow ?? DEFAULT_INSTALL_WINDOW,
     send: async (router, conf, call) =>
       (await createClient(EdgeRouter, pool.get(router)).configure(conf, call)).msg,
-    listener: { ...installLog(logger), idle: routerIdle },
+    listener: { ...log, idle: routerIdle },
   });
   const stateFile =
     statePath === undefined
@@ -242,9 +242,12 @@ export async function createControllerServer(
       clearInterval(expiry);
       clearInterval(installationExpiry);
       await server.close();
-      await reconciler.stop();
+      // Closing the transports ends calls to installations in flight within a second (their
+      // sessions are destroyed then): a silent installation would hold the shutdown a deadline.
+      const reconciling = reconciler.stop();
       await queues.close();
       pool.close();
+      await reconciling;
       await stateFile?.close();
     },
   };

@@ -235,7 +235,7 @@ export class Reconciler {
     }
     if (held !== undefined) {
       for (const step of this.#plan(installation, held).steps) {
-        if (this.#options.registry.get(endpoint) === undefined) break;
+        if (this.#stopped || this.#options.registry.get(endpoint) === undefined) break;
         try {
           await this.#run(endpoint, step, held);
         } catch (err) {
