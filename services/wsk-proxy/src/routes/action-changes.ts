@@ -20,7 +20,7 @@ import { bodyLimit } from "../middleware/body-limit/index.js";
 import { errorResponse } from "../middleware/errors/index.js";
 import type { ProxyEnv } from "../proxy-env.js";
 import { booleanParam } from "../query-params.js";
-import { attempt, lookup, refuse } from "./domain-calls.js";
+import { attempt, findInDomain, refuse } from "./domain-calls.js";
 import { routeTarget } from "./route-target.js";
 
 export interface ActionChangeDeps {
@@ -55,7 +55,7 @@ export function registerActionChangeRoutes(app: Hono<ProxyEnv>, deps: ActionChan
 
     const name = target.name ?? "";
     if (target.packageName !== undefined) {
-      const pkg = await lookup(c, logger, () =>
+      const pkg = await findInDomain(c, logger, () =>
         deployment.get(packageRef(access.namespace, target.packageName ?? "")),
       );
       if (pkg instanceof Response) return pkg;
@@ -68,7 +68,7 @@ export function registerActionChangeRoutes(app: Hono<ProxyEnv>, deps: ActionChan
     let document: ActionDocument = parsed.value;
     if (overwrite.value) {
       // OpenWhisk's update: what the body leaves out keeps its value in the domain's document.
-      const existing = await lookup(c, logger, () => deployment.get(ref));
+      const existing = await findInDomain(c, logger, () => deployment.get(ref));
       if (existing instanceof Response) return existing;
       if (existing !== undefined)
         document = mergeActionDocument(actionDocumentOf(existing), document);
@@ -102,7 +102,7 @@ export function registerActionChangeRoutes(app: Hono<ProxyEnv>, deps: ActionChan
       name,
     });
     const ref = actionRef(access.namespace, target.packageName, name);
-    const removed = await lookup(c, logger, () => deployment.delete(ref));
+    const removed = await findInDomain(c, logger, () => deployment.delete(ref));
     if (removed instanceof Response) return removed;
     if (removed === undefined) {
       // Not the domain's: an action installed on an OpenWhisk directly cannot be removed here

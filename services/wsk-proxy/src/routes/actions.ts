@@ -10,7 +10,7 @@ import { actionDescriptionOf } from "../entity-views.js";
 import { errorResponse } from "../middleware/errors/index.js";
 import type { ProxyEnv } from "../proxy-env.js";
 import { booleanParam, listQuery } from "../query-params.js";
-import { lookup } from "./domain-calls.js";
+import { readDomain } from "./domain-calls.js";
 import { routeTarget } from "./route-target.js";
 
 export interface ActionRouteDeps {
@@ -50,11 +50,8 @@ export function registerActionRoutes(app: Hono<ProxyEnv>, deps: ActionRouteDeps)
       catalog(c),
       deployment === undefined
         ? []
-        : lookup(
-            c,
-            logger,
-            () => deployment.list(soev1.EntityKind.ACTION, access.namespace, target.packageName),
-            true,
+        : readDomain(c, logger, () =>
+            deployment.list(soev1.EntityKind.ACTION, access.namespace, target.packageName),
           ),
     ]);
     if (entries instanceof Response) return entries;
@@ -79,7 +76,7 @@ export function registerActionRoutes(app: Hono<ProxyEnv>, deps: ActionRouteDeps)
     const name = target.name ?? "";
     if (deployment !== undefined) {
       const ref = actionRef(access.namespace, target.packageName, name);
-      const entity = await lookup(c, logger, () => deployment.get(ref), true);
+      const entity = await readDomain(c, logger, () => deployment.get(ref));
       if (entity instanceof Response) return entity;
       if (entity !== undefined) return c.json(actionDescriptionOf(entity, code.value));
     }

@@ -40,7 +40,7 @@ export async function attempt<T>(
  * answer when the controller failed. Reads that can do without the domain (`tolerant`) take a
  * controller too old to serve deployments as "not held" too; changes answer it 501.
  */
-export async function lookup<T>(
+async function lookup<T>(
   c: Context<ProxyEnv>,
   logger: Logger,
   call: () => Promise<T | undefined>,
@@ -54,4 +54,22 @@ export async function lookup<T>(
     }
     return refuse(c, logger, refusalOf(err), err);
   }
+}
+
+/** A read that can do without the domain: NOT_FOUND and a controller without deployments are undefined. */
+export function readDomain<T>(
+  c: Context<ProxyEnv>,
+  logger: Logger,
+  call: () => Promise<T | undefined>,
+): Promise<T | undefined | Response> {
+  return lookup(c, logger, call, true);
+}
+
+/** A call on the way to a change: NOT_FOUND is undefined, any other failure the client's answer. */
+export function findInDomain<T>(
+  c: Context<ProxyEnv>,
+  logger: Logger,
+  call: () => Promise<T | undefined>,
+): Promise<T | undefined | Response> {
+  return lookup(c, logger, call, false);
 }

@@ -8,7 +8,7 @@ import { EdgeErrorText } from "../error-texts.js";
 import { errorResponse } from "../middleware/errors/index.js";
 import type { ProxyEnv } from "../proxy-env.js";
 import { listQuery } from "../query-params.js";
-import { lookup } from "./domain-calls.js";
+import { readDomain } from "./domain-calls.js";
 import { routeTarget } from "./route-target.js";
 
 /** Collections the installations hold that the domain reads but never deploys. */
@@ -37,12 +37,7 @@ export function registerInstalledRoutes(
 
     const installed = async (c: Context<ProxyEnv>, namespace: string) => {
       if (deployment === undefined) return [];
-      const entities = await lookup(
-        c,
-        logger,
-        () => deployment.listInstalled(kind, namespace),
-        true,
-      );
+      const entities = await readDomain(c, logger, () => deployment.listInstalled(kind, namespace));
       return entities instanceof Response ? entities : installedListing(entities ?? []);
     };
 

@@ -24,7 +24,7 @@ import { bodyLimit } from "../middleware/body-limit/index.js";
 import { errorResponse } from "../middleware/errors/index.js";
 import type { ProxyEnv } from "../proxy-env.js";
 import { booleanParam, listQuery } from "../query-params.js";
-import { attempt, lookup, refuse } from "./domain-calls.js";
+import { attempt, findInDomain, readDomain, refuse } from "./domain-calls.js";
 import { routeTarget } from "./route-target.js";
 
 export interface PackageRouteDeps {
@@ -55,8 +55,8 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
       deployment === undefined
         ? [[], []]
         : await Promise.all([
-            lookup(c, logger, () => deployment.list(PACKAGE, access.namespace), true),
-            lookup(c, logger, () => deployment.listInstalled(PACKAGE, access.namespace), true),
+            readDomain(c, logger, () => deployment.list(PACKAGE, access.namespace)),
+            readDomain(c, logger, () => deployment.listInstalled(PACKAGE, access.namespace)),
           ]);
     if (desired instanceof Response) return desired;
     if (installed instanceof Response) return installed;
@@ -73,20 +73,14 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
     if (!access.ok) return errorResponse(c, access.status, access.error);
     if (deployment === undefined) return errorResponse(c, 404, ErrorText.notFound);
     const name = target.name ?? "";
-    const entity = await lookup(
-      c,
-      logger,
-      () => deployment.get(packageRef(access.namespace, name)),
-      true,
+    const entity = await readDomain(c, logger, () =>
+      deployment.get(packageRef(access.namespace, name)),
     );
     if (entity instanceof Response) return entity;
     if (entity === undefined) {
       // Held by an installation only (created on its OpenWhisk directly): its own listing entry.
-      const installed = await lookup(
-        c,
-        logger,
-        () => deployment.listInstalled(PACKAGE, access.namespace),
-        true,
+      const installed = await readDomain(c, logger, () =>
+        deployment.listInstalled(PACKAGE, access.namespace),
       );
       if (installed instanceof Response) return installed;
       const found = installed?.find((e) => e.ref?.name === name);
@@ -99,20 +93,14 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
     let holder = { namespace: access.namespace, name };
     if (binding !== undefined) {
       holder = binding;
-      const bound = await lookup(
-        c,
-        logger,
-        () => deployment.get(packageRef(binding.namespace, binding.name)),
-        true,
+      const bound = await readDomain(c, logger, () =>
+        deployment.get(packageRef(binding.namespace, binding.name)),
       );
       if (bound instanceof Response) return bound;
       inherited = bound === undefined ? undefined : packageDocumentOf(bound).parameters;
     }
-    const actions = await lookup(
-      c,
-      logger,
-      () => deployment.list(ACTION, holder.namespace, holder.name),
-      true,
+    const actions = await readDomain(c, logger, () =>
+      deployment.list(ACTION, holder.namespace, holder.name),
     );
     if (actions instanceof Response) return actions;
     return c.json(
@@ -143,7 +131,7 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
     // binding, 409), then any binding is checked (400).
     let old: PackageDocument | undefined;
     if (overwrite.value) {
-      const existing = await lookup(c, logger, () => deployment.get(ref));
+      const existing = await findInDomain(c, logger, () => deployment.get(ref));
       if (existing instanceof Response) return existing;
       old = existing === undefined ? undefined : packageDocumentOf(existing);
       if (old !== undefined && old.binding === undefined && update.binding !== undefined) {
@@ -163,7 +151,7 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
         return errorResponse(c, 403, notAuthorizedFor(`${boundNamespace}/${boundName}`));
       }
       update = { ...update, binding: { namespace: boundNamespace, name: boundName } };
-      const bound = await lookup(c, logger, () =>
+      const bound = await findInDomain(c, logger, () =>
         deployment.get(packageRef(boundNamespace, boundName)),
       );
       if (bound instanceof Response) return bound;
@@ -193,14 +181,14 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
     const name = target.name ?? "";
     if (force.value) {
       // OpenWhisk's `force`: the package's actions go first.
-      const actions = await lookup(c, logger, () =>
+      const actions = await findInDomain(c, logger, () =>
         deployment.list(ACTION, access.namespace, name),
       );
       if (actions instanceof Response) return actions;
       for (const action of actions ?? []) {
         if (action.ref === undefined) continue;
         const ref = action.ref;
-        const gone = await lookup(c, logger, () => deployment.delete(ref));
+        const gone = await findInDomain(c, logger, () => deployment.delete(ref));
         if (gone instanceof Response) return gone;
         deps.lister.hide(
           formatActionName({ namespace: ref.namespace, packageName: ref.package, name: ref.name }),
@@ -213,11 +201,13 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
     } catch (err) {
       const code = ConnectError.from(err).code;
       if (code === Code.FailedPrecondition) {
-        const held = await lookup(c, logger, () => deployment.list(ACTION, access.namespace, name));
+        const held = await findInDomain(c, logger, () =>
+          deployment.list(ACTION, access.namespace, name),
+        );
         if (held instanceof Response) return held;
         return errorResponse(c, 409, packageNotEmpty(held?.length ?? 0));
       }
-      if (code === Code.NotFound) return notHeld(c, access.namespace, name);
+      if (code === Code.NotFound) return notHeld(c, deployment, access.namespace, name);
       return refuse(c, logger, refusalOf(err), err);
     }
     c.header(APPLIED_HEADER, appliedHeader(removed.outcome));
@@ -229,13 +219,13 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
   };
 
   /** 404, or 409 when an installation holds it though the domain does not manage it. */
-  const notHeld = async (c: Context<ProxyEnv>, namespace: string, name: string) => {
-    const installed = await lookup(
-      c,
-      logger,
-      () => deployment?.listInstalled(PACKAGE, namespace) ?? Promise.resolve([]),
-      true,
-    );
+  const notHeld = async (
+    c: Context<ProxyEnv>,
+    domain: DomainDeployment,
+    namespace: string,
+    name: string,
+  ) => {
+    const installed = await readDomain(c, logger, () => domain.listInstalled(PACKAGE, namespace));
     if (installed instanceof Response) return installed;
     return installed?.some((e) => e.ref?.name === name)
       ? errorResponse(c, 409, EdgeErrorText.notManaged)
