@@ -276,7 +276,7 @@ describe("DeploymentService", () => {
     expect(put.outcome).toMatchObject({ targeted: 1, applied: 1, routesReady: false });
   });
 
-  it("lists the union of what installations hold, first installation winning", async () => {
+  it("lists the union of what reachable installations hold, first installation winning", async () => {
     const { deploy } = await controller();
     const [ow1, ow2] = [await installation(), await installation()];
     ow1.held.set("action guest/b", foreignEntity(ACTION, "b"));
@@ -284,6 +284,8 @@ describe("DeploymentService", () => {
     ow2.held.set("action guest/a", foreignEntity(ACTION, "a"));
     await register(deploy, ow1);
     await register(deploy, ow2);
+    const dead = `127.0.0.1:${await freePort()}`;
+    await deploy.registerInstallation({ endpoint: dead, namespace: "guest", leaseTtlMs: 0 });
     const { entities } = await deploy.listInstalledEntities({ kind: ACTION, namespace: "guest" });
     const first = ow1.endpoint < ow2.endpoint ? "0.0.1" : "0.0.9";
     expect(entities.map((e) => [e.ref?.name, e.version])).toEqual([
