@@ -3,7 +3,13 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorText } from "@soe/openwhisk";
 import { soev1 } from "@soe/proto";
 import { describe, expect, it } from "vitest";
-import { appliedHeader, isNotDomainEntity, partialRefusal, refusalOf } from "./deploy-answers.js";
+import {
+  appliedHeader,
+  isNotDomainEntity,
+  partialRefusal,
+  refusalOf,
+  routesReadyHeader,
+} from "./deploy-answers.js";
 import { EdgeErrorText } from "./error-texts.js";
 
 const outcome = (targeted: number, applied: number, failures: string[] = []) =>
@@ -69,8 +75,10 @@ describe("outcomes", () => {
     });
   });
 
-  it("writes applied/targeted in the header", () => {
+  it("writes applied/targeted and the routes' readiness in headers", () => {
     expect(appliedHeader(outcome(2, 1))).toBe("1/2");
     expect(appliedHeader(undefined)).toBe("0/0");
+    expect(routesReadyHeader(outcome(2, 1))).toBe("true");
+    expect(routesReadyHeader(undefined)).toBe("false");
   });
 });

@@ -93,3 +93,14 @@ export function partialRefusal(
     ours: false,
   };
 }
+
+export const ROUTES_READY_HEADER = "x-soe-routes-ready";
+
+/**
+ * On an action's change: whether every router held its routes when the answer left (the
+ * controller waits for them a few seconds at most). `false` tells a script that an invocation
+ * right now may still meet a router that does not know the action.
+ */
+export function routesReadyHeader(outcome: soev1.ApplyOutcome | undefined): string {
+  return String(outcome?.routesReady ?? false);
+}

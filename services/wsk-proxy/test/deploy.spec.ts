@@ -62,6 +62,7 @@ describe("wsk action create / update / get / delete", () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-soe-applied")).toBe("2/2");
+    expect(res.headers.get("x-soe-routes-ready")).toBe("true");
     expect(res.body).toMatchObject({
       namespace: "guest",
       name: "hello",

@@ -11,7 +11,13 @@ import type { Logger } from "@soe/runtime";
 import type { Context, Hono } from "hono";
 import type { ActionLister } from "../action-lister.js";
 import { withResolvedComponents } from "../action-document.js";
-import { APPLIED_HEADER, appliedHeader, partialRefusal } from "../deploy-answers.js";
+import {
+  APPLIED_HEADER,
+  appliedHeader,
+  partialRefusal,
+  ROUTES_READY_HEADER,
+  routesReadyHeader,
+} from "../deploy-answers.js";
 import { actionRef, type DomainDeployment, packageRef } from "../domain-deployment.js";
 import { actionDescriptionOf, actionDocumentOf, packageDocumentOf } from "../entity-views.js";
 import { EdgeErrorText, PackageErrorText } from "../error-texts.js";
@@ -85,6 +91,7 @@ export function registerActionChangeRoutes(app: Hono<ProxyEnv>, deps: ActionChan
       formatActionName({ namespace: access.namespace, packageName: target.packageName, name }),
     );
     c.header(APPLIED_HEADER, appliedHeader(put.outcome));
+    c.header(ROUTES_READY_HEADER, routesReadyHeader(put.outcome));
     const partial = partialRefusal(put.outcome, "applied");
     if (partial !== undefined) return refuse(c, logger, partial);
     return c.json(actionDescriptionOf(put.entity, true));
