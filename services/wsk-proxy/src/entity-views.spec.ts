@@ -128,9 +128,9 @@ describe("package views", () => {
     });
     expect(described.binding).toEqual({ namespace: "guest", name: "tools" });
     expect(described.parameters).toEqual([
+      { key: "name", value: "binding" },
       { key: "base", value: 0 },
       { key: "extra", value: 2 },
-      { key: "name", value: "binding" },
     ]);
     expect(described).not.toHaveProperty("actions");
   });

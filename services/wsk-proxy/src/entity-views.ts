@@ -89,6 +89,16 @@ function parametersOf(parameters: PackageDocument["parameters"]): KeyValue[] {
 
 const updatedOf = (entity: soev1.Entity) => Number(entity.updatedUnixMs);
 
+/**
+ * Parameters in layers, a later layer's value winning; a key keeps the place where it first
+ * appeared (as the OpenWhisk controller's and the openwhisk-mock's merges do).
+ */
+export function overlay(...layers: ReadonlyArray<PackageDocument["parameters"]>): KeyValue[] {
+  const byKey = new Map<string, KeyValue>();
+  for (const layer of layers) for (const p of parametersOf(layer)) byKey.set(p.key, p);
+  return [...byKey.values()];
+}
+
 /** `GET`/`PUT`/`DELETE .../actions/{name}`: the whole action (`exec.code` only when asked). */
 export function actionDescriptionOf(entity: soev1.Entity, withCode: boolean): ActionDescription {
   const document = actionDocumentOf(entity);
@@ -144,14 +154,7 @@ export function packageDescriptionOf(
   options: PackageViewOptions = {},
 ): PackageDescription {
   const document = packageDocumentOf(entity);
-  const own = parametersOf(document.parameters);
-  const parameters =
-    options.inherited === undefined
-      ? own
-      : [
-          ...parametersOf(options.inherited).filter((p) => !own.some((o) => o.key === p.key)),
-          ...own,
-        ];
+  const parameters = overlay(options.inherited, document.parameters);
   return {
     namespace: entity.ref?.namespace ?? "",
     name: entity.ref?.name ?? "",

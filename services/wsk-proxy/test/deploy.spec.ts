@@ -237,6 +237,12 @@ describe("wsk package create / bind / get / delete", () => {
     );
     expect(run.body).toEqual({ text: "hi package" });
 
+    const greetPath = "/api/v1/namespaces/_/actions/tools/greet?code=false";
+    const described = await proxy("GET", greetPath);
+    expect(described.body.parameters).toEqual([{ key: "name", value: "package" }]);
+    expect(described.body.parameters).toEqual(
+      (await direct(domain.mocks[0], greetPath)).body.parameters,
+    );
     const got = await proxy("GET", "/api/v1/namespaces/_/packages/tools");
     expect(got.body.actions).toEqual([
       { name: "greet", version: "0.0.1", annotations: [{ key: "exec", value: "nodejs:20" }] },
@@ -272,6 +278,15 @@ describe("wsk package create / bind / get / delete", () => {
       {},
     );
     expect(run.body).toEqual({ text: "hi binding" });
+    // GET through the binding: the bound package's action, its parameters under the binding's,
+    // as the OpenWhisk asked directly answers.
+    const path = "/api/v1/namespaces/_/actions/mine/greet?code=false";
+    const [viaDomain, held] = [await proxy("GET", path), await direct(domain.mocks[0], path)];
+    expect(viaDomain.body.parameters).toEqual([{ key: "name", value: "binding" }]);
+    expect([viaDomain.body.namespace, viaDomain.body.parameters]).toEqual([
+      held.body.namespace,
+      held.body.parameters,
+    ]);
 
     const missing = await proxy("PUT", "/api/v1/namespaces/_/packages/dangling", {
       binding: { namespace: "guest", name: "nothing" },

@@ -1,17 +1,54 @@
-import { ErrorText, formatActionName, resolveAccess } from "@soe/openwhisk";
+import { ErrorText, formatActionName, type KeyValue, resolveAccess } from "@soe/openwhisk";
 import { soev1 } from "@soe/proto";
 import type { Logger } from "@soe/runtime";
 import type { Context, Hono } from "hono";
 import type { ActionLister, CatalogEntry } from "../action-lister.js";
 import { actionDescription, actionsOf } from "../action-views.js";
 import { actionListing } from "../domain-listing.js";
-import { actionRef, type DomainDeployment } from "../domain-deployment.js";
-import { actionDescriptionOf } from "../entity-views.js";
+import { actionRef, type DomainDeployment, packageRef } from "../domain-deployment.js";
+import { actionDescriptionOf, overlay, packageDocumentOf } from "../entity-views.js";
 import { errorResponse } from "../middleware/errors/index.js";
 import type { ProxyEnv } from "../proxy-env.js";
 import { booleanParam, listQuery } from "../query-params.js";
 import { readDomain } from "./domain-calls.js";
 import { routeTarget } from "./route-target.js";
+
+/** An action of the domain, and the parameters its package (or binding) gives it. */
+interface ResolvedAction {
+  readonly entity: soev1.Entity;
+  readonly packageParameters: KeyValue[];
+}
+
+/**
+ * `ns[/pkg]/name` in the domain, through a binding when `pkg` is one (its bound package holds
+ * the action). Undefined when the domain holds no such package or action.
+ */
+async function resolveAction(
+  deployment: DomainDeployment,
+  namespace: string,
+  packageName: string | undefined,
+  name: string,
+): Promise<ResolvedAction | undefined> {
+  if (packageName === undefined) {
+    const entity = await deployment.get(actionRef(namespace, undefined, name));
+    return entity && { entity, packageParameters: [] };
+  }
+  const pkg = await deployment.get(packageRef(namespace, packageName));
+  if (pkg === undefined) return undefined;
+  const document = packageDocumentOf(pkg);
+  if (document.binding === undefined) {
+    const entity = await deployment.get(actionRef(namespace, packageName, name));
+    return entity && { entity, packageParameters: overlay(document.parameters) };
+  }
+  const { binding } = document;
+  const bound = await deployment.get(packageRef(binding.namespace, binding.name));
+  const entity = await deployment.get(actionRef(binding.namespace, binding.name, name));
+  if (bound === undefined || entity === undefined) return undefined;
+  return {
+    entity,
+    packageParameters: overlay(packageDocumentOf(bound).parameters, document.parameters),
+  };
+}
 
 export interface ActionRouteDeps {
   readonly lister: ActionLister;
@@ -75,10 +112,18 @@ export function registerActionRoutes(app: Hono<ProxyEnv>, deps: ActionRouteDeps)
     if (!code.ok) return errorResponse(c, 400, code.error);
     const name = target.name ?? "";
     if (deployment !== undefined) {
-      const ref = actionRef(access.namespace, target.packageName, name);
-      const entity = await readDomain(c, logger, () => deployment.get(ref));
-      if (entity instanceof Response) return entity;
-      if (entity !== undefined) return c.json(actionDescriptionOf(entity, code.value));
+      const found = await readDomain(c, logger, () =>
+        resolveAction(deployment, access.namespace, target.packageName, name),
+      );
+      if (found instanceof Response) return found;
+      if (found !== undefined) {
+        // OpenWhisk answers GET with the package's (or binding's) parameters under the action's.
+        const description = actionDescriptionOf(found.entity, code.value);
+        return c.json({
+          ...description,
+          parameters: overlay(found.packageParameters, description.parameters),
+        });
+      }
     }
     // Not deployed through the domain: an action installed on its OpenWhisks directly, which
     // the domain knows by name only.
