@@ -288,6 +288,13 @@ describe("wsk package create / bind / get / delete", () => {
       held.body.parameters,
     ]);
 
+    const clash = await proxy("PUT", "/api/v1/namespaces/_/actions/mine", {
+      exec: { kind: "nodejs:20", code: greet("x") },
+    });
+    expect([clash.status, clash.body.error]).toEqual([
+      409,
+      "Resource by this name exists but is not in this collection.",
+    ]);
     const missing = await proxy("PUT", "/api/v1/namespaces/_/packages/dangling", {
       binding: { namespace: "guest", name: "nothing" },
     });

@@ -69,6 +69,13 @@ export function registerActionChangeRoutes(app: Hono<ProxyEnv>, deps: ActionChan
       if (packageDocumentOf(pkg).binding !== undefined) {
         return errorResponse(c, 400, PackageErrorText.notAllowedOnBinding);
       }
+    } else {
+      // Top-level actions and packages share one name space in OpenWhisk.
+      const clash = await findInDomain(c, logger, () =>
+        deployment.get(packageRef(access.namespace, name)),
+      );
+      if (clash instanceof Response) return clash;
+      if (clash !== undefined) return errorResponse(c, 409, ErrorText.otherCollection);
     }
     const ref = actionRef(access.namespace, target.packageName, name);
     let document: ActionDocument = parsed.value;

@@ -16,7 +16,7 @@ import type { Context, Hono } from "hono";
 import type { ActionLister } from "../action-lister.js";
 import { APPLIED_HEADER, appliedHeader, partialRefusal, refusalOf } from "../deploy-answers.js";
 import { installedSummary, packageListing } from "../domain-listing.js";
-import { type DomainDeployment, packageRef } from "../domain-deployment.js";
+import { actionRef, type DomainDeployment, packageRef } from "../domain-deployment.js";
 import { packageDescriptionOf, packageDocumentOf } from "../entity-views.js";
 import { EdgeErrorText, PackageErrorText } from "../error-texts.js";
 import { readJsonParams } from "../json-params.js";
@@ -126,6 +126,12 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
     let update = parsed.value;
     const name = target.name ?? "";
     const ref = packageRef(access.namespace, name);
+    // Top-level actions and packages share one name space in OpenWhisk.
+    const clash = await findInDomain(c, logger, () =>
+      deployment.get(actionRef(access.namespace, undefined, name)),
+    );
+    if (clash instanceof Response) return clash;
+    if (clash !== undefined) return errorResponse(c, 409, ErrorText.otherCollection);
 
     // Packages.scala's order: an update finds the package first (a plain one cannot become a
     // binding, 409), then any binding is checked (400).
