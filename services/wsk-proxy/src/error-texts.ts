@@ -1,7 +1,7 @@
 /**
  * Texts of our own, for what only the edge domain can fail at, in OpenWhisk's tone. OpenWhisk's
  * texts, word for word, are `ErrorText` of @soe/openwhisk; the few below it does not carry yet
- * are in `PackageErrorText`.
+ * are in `EntityErrorText`.
  */
 export const EdgeErrorText = {
   domainTimeout: "The edge domain did not answer in time.",
@@ -20,8 +20,8 @@ export const EdgeErrorText = {
     "The entity was not deployed through the edge domain: it was installed on an OpenWhisk of the domain directly, and is removed there.",
 } as const;
 
-/** OpenWhisk's texts for packages and bindings (apache/openwhisk `Messages.scala`), word for word. */
-export const PackageErrorText = {
+/** OpenWhisk's texts for entity changes (apache/openwhisk `Messages.scala`, `Actions.scala`), word for word. */
+export const EntityErrorText = {
   bindingDoesNotExist: "Binding references a package that does not exist.",
   packageCannotBecomeBinding: "Resource is a package and cannot be converted into a binding.",
   bindingCannotReferenceBinding: "Cannot bind to another package binding.",

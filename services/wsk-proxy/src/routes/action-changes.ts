@@ -20,7 +20,7 @@ import {
 } from "../deploy-answers.js";
 import { actionRef, type DomainDeployment, packageRef } from "../domain-deployment.js";
 import { actionDescriptionOf, actionDocumentOf, packageDocumentOf } from "../entity-views.js";
-import { EdgeErrorText, PackageErrorText } from "../error-texts.js";
+import { EdgeErrorText, EntityErrorText } from "../error-texts.js";
 import { readJsonParams } from "../json-params.js";
 import { bodyLimit } from "../middleware/body-limit/index.js";
 import { errorResponse } from "../middleware/errors/index.js";
@@ -67,7 +67,7 @@ export function registerActionChangeRoutes(app: Hono<ProxyEnv>, deps: ActionChan
       if (pkg instanceof Response) return pkg;
       if (pkg === undefined) return errorResponse(c, 404, ErrorText.notFound);
       if (packageDocumentOf(pkg).binding !== undefined) {
-        return errorResponse(c, 400, PackageErrorText.notAllowedOnBinding);
+        return errorResponse(c, 400, EntityErrorText.notAllowedOnBinding);
       }
     } else {
       // Top-level actions and packages share one name space in OpenWhisk.
@@ -87,7 +87,7 @@ export function registerActionChangeRoutes(app: Hono<ProxyEnv>, deps: ActionChan
         document = mergeActionDocument(actionDocumentOf(existing), document);
     }
     if (document.exec === undefined) {
-      return errorResponse(c, 400, malformedContent(PackageErrorText.execUndefined));
+      return errorResponse(c, 400, malformedContent(EntityErrorText.execUndefined));
     }
     document = withResolvedComponents(document, access.namespace);
     const put = await attempt(c, logger, () => deployment.put(ref, document, overwrite.value));

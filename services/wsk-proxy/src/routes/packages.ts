@@ -18,7 +18,7 @@ import { APPLIED_HEADER, appliedHeader, partialRefusal, refusalOf } from "../dep
 import { installedSummary, packageListing } from "../domain-listing.js";
 import { actionRef, type DomainDeployment, packageRef } from "../domain-deployment.js";
 import { packageDescriptionOf, packageDocumentOf } from "../entity-views.js";
-import { EdgeErrorText, PackageErrorText } from "../error-texts.js";
+import { EdgeErrorText, EntityErrorText } from "../error-texts.js";
 import { readJsonParams } from "../json-params.js";
 import { bodyLimit } from "../middleware/body-limit/index.js";
 import { errorResponse } from "../middleware/errors/index.js";
@@ -141,7 +141,7 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
       if (existing instanceof Response) return existing;
       old = existing === undefined ? undefined : packageDocumentOf(existing);
       if (old !== undefined && old.binding === undefined && update.binding !== undefined) {
-        return errorResponse(c, 409, PackageErrorText.packageCannotBecomeBinding);
+        return errorResponse(c, 409, EntityErrorText.packageCannotBecomeBinding);
       }
     }
     if (update.binding !== undefined) {
@@ -161,9 +161,9 @@ export function registerPackageRoutes(app: Hono<ProxyEnv>, deps: PackageRouteDep
         deployment.get(packageRef(boundNamespace, boundName)),
       );
       if (bound instanceof Response) return bound;
-      if (bound === undefined) return errorResponse(c, 400, PackageErrorText.bindingDoesNotExist);
+      if (bound === undefined) return errorResponse(c, 400, EntityErrorText.bindingDoesNotExist);
       if (packageDocumentOf(bound).binding !== undefined) {
-        return errorResponse(c, 400, PackageErrorText.bindingCannotReferenceBinding);
+        return errorResponse(c, 400, EntityErrorText.bindingCannotReferenceBinding);
       }
     }
     const document = old === undefined ? update : mergePackageDocument(old, update);
