@@ -39,7 +39,7 @@ describe("DomainDeployment", () => {
     );
     const [call] = calls;
     expect(call?.timeoutMs).toBe(CHANGE_TIMEOUT_MS);
-    const { entity, overwrite } = call?.request as {
+    const { entity, overwrite } = (call?.request ?? {}) as {
       entity: { ref: soev1.EntityRef; document: Uint8Array };
       overwrite: boolean;
     };
@@ -69,7 +69,7 @@ describe("DomainDeployment", () => {
       namespace: "guest",
       package: "",
     });
-    expect((calls[2]?.request as { ref: soev1.EntityRef }).ref.package).toBe("");
+    expect(calls[2]?.request).toMatchObject({ ref: { package: "", name: "x" } });
     expect(READ_TIMEOUT_MS).toBeLessThan(CHANGE_TIMEOUT_MS);
   });
 });
