@@ -415,5 +415,8 @@ describe("a controller alone", () => {
       exec: { kind: "nodejs:20", code: greet("x") },
     });
     expect([res.status, res.body.error]).toEqual([500, "There was an internal server error."]);
+    // Reads do without the domain's state, as before deployments existed.
+    const listed = await send(proxies[1]?.url ?? "", "GET", "/api/v1/namespaces/_/actions");
+    expect([listed.status, listed.body]).toEqual([200, []]);
   });
 });

@@ -35,10 +35,15 @@ export async function attempt<T>(
   }
 }
 
+/** Loggers already told that the controller refuses this proxy's token (said once, not per read). */
+const toldTokenRefused = new WeakSet<Logger>();
+
 /**
  * A call about something the domain may not hold: undefined when it does not, the client's
  * answer when the controller failed. Reads that can do without the domain (`tolerant`) take a
- * controller too old to serve deployments as "not held" too; changes answer it 501.
+ * controller too old to serve deployments as "not held" too (changes answer it 501), and a
+ * refused token as well: listings and GETs then answer what the computers announce, as before
+ * deployments existed, while every change answers 500 and the log says why, once.
  */
 async function lookup<T>(
   c: Context<ProxyEnv>,
@@ -49,7 +54,16 @@ async function lookup<T>(
   try {
     return await call();
   } catch (err) {
-    if (tolerant ? isNotDomainEntity(err) : ConnectError.from(err).code === Code.NotFound) {
+    const code = ConnectError.from(err).code;
+    if (code === Code.NotFound || (tolerant && isNotDomainEntity(err))) return undefined;
+    if (tolerant && (code === Code.Unauthenticated || code === Code.PermissionDenied)) {
+      if (!toldTokenRefused.has(logger)) {
+        toldTokenRefused.add(logger);
+        logger.error(
+          { code },
+          "the controller refuses this proxy's token (--token): listings show announced actions only, deploying fails",
+        );
+      }
       return undefined;
     }
     return refuse(c, logger, refusalOf(err), err);
