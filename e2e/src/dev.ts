@@ -17,7 +17,12 @@ import {
  * first) and exits 0. A second Ctrl-C stops waiting: the processes are killed at exit.
  */
 
-const options = { ports: "dev", prettyLogs: true, proxyLogLevel: "debug" } as const;
+const options = {
+  ports: "dev",
+  prettyLogs: true,
+  proxyLogLevel: "debug",
+  labelInstallations: true,
+} as const;
 const names = seedTopology(options).processes.map((p) => p.name);
 const width = Math.max(...names.map((n) => n.length), "launcher".length);
 const write = prefixedWriter({ width });

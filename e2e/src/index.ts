@@ -15,6 +15,7 @@ export {
   COPY_LAMBDA,
   DEV_PORTS,
   GUEST_KEY,
+  installationTopology,
   NATIVE_LAMBDA,
   SEED,
   type SeedScenario,

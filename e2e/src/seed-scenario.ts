@@ -62,46 +62,126 @@ export interface SeedScenarioOptions {
   readonly proxyLogLevel?: string;
   /** A control-plane token every announcement and Configure must carry (DESIGN §5). */
   readonly token?: string;
+  /** How often the controller converges every OpenWhisk installation to the desired state, seconds (default: the controller's). */
+  readonly reconcilePeriodSeconds?: number;
+  /** Labels each wsk-computer `installation=<its OpenWhisk's name>` (`--labels`). */
+  readonly labelInstallations?: boolean;
 }
 
-export function seedTopology(options: SeedScenarioOptions): Topology {
-  const fixed = options.ports === "dev";
-  const port = (name: keyof typeof DEV_PORTS) => (fixed ? DEV_PORTS[name] : 0);
-  const lease = String(options.leaseTtlSeconds ?? 15);
-  const env = { LOG_PRETTY: options.prettyLogs ? "1" : "0" };
-  // Through the environment, like the guest key: argv is visible to every `ps`.
-  const withToken = (binary: string) =>
-    options.token === undefined ? env : { ...env, [`${envPrefix(binary)}TOKEN`]: options.token };
-  const controller = (p: PortBook) => ["--controller-endpoint", p.endpoint(SEED.controller)];
+/** What every process spec of a seed-like domain shares: fixed or free ports, leases, token, logs. */
+interface SpecContext {
+  readonly fixed: boolean;
+  readonly lease: string;
+  readonly listerPeriod: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly token: string | undefined;
+  /** The controller's end-point, once ports are known. */
+  readonly controllerEndpoint: (p: PortBook) => string;
+}
 
-  const mock = (name: string, key: "ow1" | "ow2"): ProcessSpec => ({
+function specContext(options: SeedScenarioOptions, controllerEndpoint: (p: PortBook) => string) {
+  return {
+    fixed: options.ports === "dev",
+    lease: String(options.leaseTtlSeconds ?? 15),
+    listerPeriod: String(options.listerPeriodSeconds ?? 1),
+    env: { LOG_PRETTY: options.prettyLogs ? "1" : "0" },
+    token: options.token,
+    controllerEndpoint,
+  } satisfies SpecContext;
+}
+
+// Through the environment, like the guest key: argv is visible to every `ps`.
+function envWithToken(ctx: SpecContext, binary: string): Readonly<Record<string, string>> {
+  return ctx.token === undefined
+    ? ctx.env
+    : { ...ctx.env, [`${envPrefix(binary)}TOKEN`]: ctx.token };
+}
+
+function mockSpec(ctx: SpecContext, name: string, port: number, preload: boolean): ProcessSpec {
+  return {
     name,
     binary: "openwhisk-mock",
-    ports: { main: port(key) },
-    args: (p) => ["--host", p.host, "--port", String(p.port(name)), "--preload", "copy"],
-    env,
-  });
-  // The guest key goes through the environment, not argv, where every `ps` would show it.
-  const wskComputer = (name: string, key: "wsk1" | "wsk2", openwhisk: string): ProcessSpec => ({
+    ports: { main: port },
+    args: (p) => [
+      "--host",
+      p.host,
+      "--port",
+      String(p.port(name)),
+      ...(preload ? ["--preload", "copy"] : []),
+    ],
+    env: ctx.env,
+  };
+}
+
+// The guest key goes through the environment, not argv, where every `ps` would show it.
+function wskComputerSpec(
+  ctx: SpecContext,
+  name: string,
+  port: number,
+  openwhisk: string,
+  labels: string | undefined,
+): ProcessSpec {
+  return {
     name,
     binary: "edgecomputerwsk",
-    ports: { main: port(key) },
+    ports: { main: port },
     args: (p) => [
       "--server-endpoint",
       p.endpoint(name),
-      ...controller(p),
+      "--controller-endpoint",
+      ctx.controllerEndpoint(p),
       "--wsk-api-root",
       p.url(openwhisk),
       // The responder in every response, and in the proxy's log lines, as in the seed document.
       "--name",
       openwhisk,
       "--lease-ttl",
-      lease,
+      ctx.lease,
       "--lister-period",
-      String(options.listerPeriodSeconds ?? 1),
+      ctx.listerPeriod,
+      ...(labels === undefined ? [] : ["--labels", labels]),
     ],
-    env: { ...withToken("edgecomputerwsk"), SOE_EDGECOMPUTERWSK_WSK_AUTH: GUEST_KEY },
-  });
+    env: { ...envWithToken(ctx, "edgecomputerwsk"), SOE_EDGECOMPUTERWSK_WSK_AUTH: GUEST_KEY },
+  };
+}
+
+/**
+ * One more OpenWhisk installation for a running domain: a mock (`<name>-ow`, empty, or holding
+ * `copy` with `preload`) and its wsk-computer `<name>` labelled `installation=<name>-ow`,
+ * announcing to `controllerEndpoint`. Launched after the domain, as an installation joining late.
+ */
+export function installationTopology(
+  name: string,
+  controllerEndpoint: string,
+  options: Omit<SeedScenarioOptions, "ports"> & { readonly preload?: boolean },
+): Topology {
+  const ctx = specContext({ ...options, ports: "free" }, () => controllerEndpoint);
+  const openwhisk = `${name}-ow`;
+  return {
+    host: LOOPBACK,
+    processes: [
+      mockSpec(ctx, openwhisk, 0, options.preload ?? false),
+      wskComputerSpec(ctx, name, 0, openwhisk, `installation=${openwhisk}`),
+    ],
+  };
+}
+
+export function seedTopology(options: SeedScenarioOptions): Topology {
+  const ctx = specContext(options, (p) => p.endpoint(SEED.controller));
+  const port = (name: keyof typeof DEV_PORTS) => (ctx.fixed ? DEV_PORTS[name] : 0);
+  const { lease } = ctx;
+  const withToken = (binary: string) => envWithToken(ctx, binary);
+  const controller = (p: PortBook) => ["--controller-endpoint", p.endpoint(SEED.controller)];
+  // Placement annotations (`soe-placement`) select installations by these labels.
+  const wskComputer = (name: string, key: "wsk1" | "wsk2", openwhisk: string) =>
+    wskComputerSpec(
+      ctx,
+      name,
+      port(key),
+      openwhisk,
+      options.labelInstallations ? `installation=${openwhisk}` : undefined,
+    );
+  const mock = (name: string, key: "ow1" | "ow2") => mockSpec(ctx, name, port(key), true);
 
   return {
     host: LOOPBACK,
@@ -110,7 +190,15 @@ export function seedTopology(options: SeedScenarioOptions): Topology {
         name: SEED.controller,
         binary: "edgecontroller",
         ports: { main: port("controller") },
-        args: (p) => ["--server-endpoint", p.endpoint(SEED.controller), "--lease-ttl", lease],
+        args: (p) => [
+          "--server-endpoint",
+          p.endpoint(SEED.controller),
+          "--lease-ttl",
+          lease,
+          ...(options.reconcilePeriodSeconds === undefined
+            ? []
+            : ["--reconcile-interval", String(options.reconcilePeriodSeconds)]),
+        ],
         env: withToken("edgecontroller"),
       },
       {
@@ -157,8 +245,9 @@ export function seedTopology(options: SeedScenarioOptions): Topology {
           p.endpoint(SEED.router),
           ...controller(p),
         ],
+        // The token opens the controller's DeploymentService (deploying through the proxy).
         env: {
-          ...env,
+          ...withToken("wskproxy"),
           ...(options.proxyLogLevel === undefined ? {} : { LOG_LEVEL: options.proxyLogLevel }),
         },
       },

@@ -1,0 +1,207 @@
+import { zipSync, strToU8 } from "fflate";
+import openwhisk from "openwhisk";
+import { afterAll, describe, expect, test } from "vitest";
+import { type Domain, GUEST_KEY, installationTopology, launchDomain, SEED } from "../src/index.js";
+import { useSeedScenario } from "./support/seed-domain.js";
+
+// The domain as one OpenWhisk (issue 10): a user deploys through the proxy with a namespace key
+// only; the controller keeps the desired state and converges every installation to it. Each
+// OpenWhisk (mock) is asked directly, with its own key, what it holds.
+const TOKEN = "e2e-deploy-token";
+const scenario = useSeedScenario({
+  leaseTtlSeconds: 3,
+  listerPeriodSeconds: 0.2,
+  token: TOKEN,
+  labelInstallations: true,
+  reconcilePeriodSeconds: 0.5,
+});
+
+let late: Domain | undefined;
+afterAll(async () => {
+  await late?.stop();
+}, 60_000);
+
+function client(apihost: string) {
+  return openwhisk({ apihost, api_key: GUEST_KEY });
+}
+
+/** The proxy, as a user would reach the domain. */
+function domain() {
+  return client(scenario().proxyUrl);
+}
+
+/** One installation's own OpenWhisk, asked directly. */
+function installation(name: string) {
+  return client(scenario().ports.url(name));
+}
+
+async function holds(ow: ReturnType<typeof client>, name: string): Promise<boolean> {
+  try {
+    await ow.actions.get({ name });
+    return true;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    throw error;
+  }
+}
+
+async function activationsOf(ow: ReturnType<typeof client>, name: string): Promise<number> {
+  const counted = (await ow.activations.list({ name, count: true })) as unknown as {
+    activations: number;
+  };
+  return counted.activations;
+}
+
+/** Polls until `check` holds (the reconciler's work is asynchronous by design). */
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Blocking invocations through the proxy, four at a time. */
+async function invokeMany(name: string, count: number, params: object = {}): Promise<unknown[]> {
+  const results: unknown[] = [];
+  for (let i = 0; i < count; i += 4) {
+    const batch = Array.from({ length: Math.min(4, count - i) }, () =>
+      domain().actions.invoke({ name, blocking: true, result: true, params }),
+    );
+    results.push(...(await Promise.all(batch)));
+  }
+  return results;
+}
+
+const greet = (word: string) =>
+  `function main(p) { return { text: "${word} " + (p.name || "world") }; }`;
+
+describe("deploying through the proxy", () => {
+  test("a created action answers at once, from both installations; an update answers everywhere at once", async () => {
+    const ow1 = installation(SEED.ow1);
+    const ow2 = installation(SEED.ow2);
+    const created = await domain().actions.create({ name: "hello", action: greet("hello") });
+    expect(created).toMatchObject({ name: "hello", namespace: "guest", version: "0.0.1" });
+
+    // No wait between the create and the first invocation: read-your-writes.
+    const results = await invokeMany("hello", 16, { name: "edge" });
+    expect(results).toEqual(Array.from({ length: 16 }, () => ({ text: "hello edge" })));
+    expect(await activationsOf(ow1, "hello")).toBeGreaterThan(0);
+    expect(await activationsOf(ow2, "hello")).toBeGreaterThan(0);
+
+    const updated = await domain().actions.update({ name: "hello", action: greet("bonjour") });
+    expect(updated).toMatchObject({ name: "hello", version: "0.0.2" });
+    expect(await invokeMany("hello", 8, { name: "edge" })).toEqual(
+      Array.from({ length: 8 }, () => ({ text: "bonjour edge" })),
+    );
+    const described = (await domain().actions.get({ name: "hello" })) as {
+      exec: { code: string };
+    };
+    expect(described.exec.code).toBe(greet("bonjour"));
+  });
+
+  test("creating an existing action without overwrite is a 409, as on OpenWhisk", async () => {
+    await expect(
+      domain().actions.create({ name: "hello", action: greet("again") }),
+    ).rejects.toMatchObject({ statusCode: 409 });
+  });
+
+  test("a package's parameters reach the actions in it; the package is on both installations", async () => {
+    await domain().packages.create({
+      name: "tools",
+      package: { parameters: [{ key: "name", value: "package" }] },
+    });
+    await domain().actions.create({ name: "tools/greet", action: greet("hi") });
+    expect(await invokeMany("tools/greet", 4)).toEqual(
+      Array.from({ length: 4 }, () => ({ text: "hi package" })),
+    );
+    const listed = (await domain().packages.list()) as { name: string }[];
+    expect(listed.map((p) => p.name)).toContain("tools");
+    for (const ow of [installation(SEED.ow1), installation(SEED.ow2)]) {
+      expect(await ow.packages.get({ name: "tools" })).toMatchObject({ name: "tools" });
+    }
+  });
+
+  test("a zipped action runs from its package.json's main", async () => {
+    const zip = zipSync({
+      "package.json": strToU8(JSON.stringify({ name: "zipped", main: "lib.js" })),
+      "lib.js": strToU8("exports.main = (p) => ({ zipped: true, n: p.n });"),
+    });
+    await domain().actions.create({
+      name: "zipped",
+      action: Buffer.from(zip),
+      kind: "nodejs:default",
+    } as never);
+    expect(await invokeMany("zipped", 4, { n: 3 })).toEqual(
+      Array.from({ length: 4 }, () => ({ zipped: true, n: 3 })),
+    );
+  });
+
+  test("a placement annotation keeps an action on the installations it selects", async () => {
+    await domain().actions.create({
+      name: "only-one",
+      action: greet("one"),
+      annotations: { "soe-placement": `installation=${SEED.ow1}` },
+    } as never);
+    expect(await holds(installation(SEED.ow1), "only-one")).toBe(true);
+    expect(await holds(installation(SEED.ow2), "only-one")).toBe(false);
+    expect(await invokeMany("only-one", 4)).toEqual(
+      Array.from({ length: 4 }, () => ({ text: "one world" })),
+    );
+  });
+
+  test("an installation joining later receives what is placed on it", async () => {
+    const s = scenario();
+    late = await launchDomain(
+      installationTopology("wsk3", s.ports.endpoint(SEED.controller), {
+        leaseTtlSeconds: 3,
+        listerPeriodSeconds: 0.2,
+        token: TOKEN,
+      }),
+    );
+    const ow3 = client(late.ports.url("wsk3-ow"));
+    await eventually("the late installation holds hello and tools/greet", async () => {
+      return (await holds(ow3, "hello")) && (await holds(ow3, "tools/greet"));
+    });
+    expect(await holds(ow3, "only-one")).toBe(false);
+  });
+
+  test("an action removed behind the domain's back is restored", async () => {
+    await installation(SEED.ow2).actions.delete({ name: "hello" });
+    await eventually("OW2 holds hello again", () => holds(installation(SEED.ow2), "hello"));
+  });
+
+  test("a create while an installation is down answers a partial error, then heals", async () => {
+    const s = scenario();
+    await s.supervisor.stop(SEED.ow2);
+    try {
+      await expect(
+        domain().actions.create({ name: "while-down", action: greet("down") }),
+      ).rejects.toMatchObject({ statusCode: 502 });
+      // The domain kept it: the desired state is readable, and the live installation serves it.
+      expect(await domain().actions.get({ name: "while-down" })).toMatchObject({
+        name: "while-down",
+      });
+      expect(await holds(installation(SEED.ow1), "while-down")).toBe(true);
+    } finally {
+      await s.supervisor.restart(SEED.ow2);
+    }
+    await eventually("OW2 holds while-down after it came back", () =>
+      holds(installation(SEED.ow2), "while-down"),
+    );
+  });
+
+  test("a deleted action is gone everywhere", async () => {
+    await domain().actions.delete({ name: "hello" });
+    await expect(domain().actions.get({ name: "hello" })).rejects.toMatchObject({
+      statusCode: 404,
+    });
+    for (const name of [SEED.ow1, SEED.ow2]) {
+      expect(await holds(installation(name), "hello")).toBe(false);
+    }
+    await expect(
+      domain().actions.invoke({ name: "hello", blocking: true, result: true }),
+    ).rejects.toMatchObject({ statusCode: 404 });
+  });
+});
