@@ -205,3 +205,110 @@ describe("deploying through the proxy", () => {
     ).rejects.toMatchObject({ statusCode: 404 });
   });
 });
+
+/** A request shaped like the `wsk` CLI's (openwhisk-api.md §5.1): `_` namespace, Basic auth, JSON. */
+async function wskRequest(apihost: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${apihost}/api/v1${path}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(GUEST_KEY).toString("base64")}`,
+      "user-agent": "OpenWhisk-CLI/1.0 (2026-12-05) linux amd64",
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: `${JSON.stringify(body)}\n` }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
+}
+
+/** What a client relies on: an object's member names, an array's element shape, or the value's type. */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0])];
+  if (value !== null && typeof value === "object") return Object.keys(value).sort();
+  return typeof value;
+}
+
+describe("transparency: the wsk CLI's calls answer as one OpenWhisk answers them", () => {
+  test("every deploy command gives the same status and body shape through the proxy as on one mock", async () => {
+    const code = "function main(p) { return p; }";
+    const steps: [method: string, path: string, body?: unknown][] = [
+      [
+        "PUT",
+        "/namespaces/_/actions/t-act?overwrite=false",
+        { namespace: "_", name: "t-act", exec: { kind: "nodejs:default", code } },
+      ],
+      [
+        "PUT",
+        "/namespaces/_/actions/t-act?overwrite=false",
+        { namespace: "_", name: "t-act", exec: { kind: "nodejs:default", code } },
+      ],
+      ["GET", "/namespaces/_/actions/t-act"],
+      ["GET", "/namespaces/_/actions/t-act?code=false"],
+      [
+        "PUT",
+        "/namespaces/_/actions/t-act?overwrite=true",
+        { parameters: [{ key: "a", value: 1 }] },
+      ],
+      [
+        "PUT",
+        "/namespaces/_/actions/t-limits?overwrite=false",
+        { exec: { kind: "nodejs:default", code }, limits: { timeout: 50 } },
+      ],
+      ["PUT", "/namespaces/_/actions/t-nocode?overwrite=false", { parameters: [] }],
+      [
+        "PUT",
+        "/namespaces/_/packages/t-pkg?overwrite=false",
+        { namespace: "_", name: "t-pkg", parameters: [{ key: "p", value: "v" }] },
+      ],
+      ["GET", "/namespaces/_/packages/t-pkg"],
+      [
+        "PUT",
+        "/namespaces/_/actions/t-pkg/inner?overwrite=false",
+        { exec: { kind: "nodejs:default", code } },
+      ],
+      ["GET", "/namespaces/_/actions/t-pkg/inner"],
+      ["GET", "/namespaces/_/actions/t-pkg/?limit=30&skip=0"],
+      ["GET", "/namespaces/_/packages?limit=30&skip=0"],
+      ["DELETE", "/namespaces/_/packages/t-pkg"],
+      ["DELETE", "/namespaces/_/actions/t-pkg/inner"],
+      ["DELETE", "/namespaces/_/packages/t-pkg"],
+      ["DELETE", "/namespaces/_/actions/t-act"],
+      ["DELETE", "/namespaces/_/actions/t-act"],
+      ["GET", "/namespaces/_/actions/t-act"],
+      ["GET", "/namespaces/_/packages/t-pkg"],
+      ["GET", "/namespaces/_/triggers?limit=30&skip=0"],
+      ["GET", "/namespaces/_/rules?limit=30&skip=0"],
+      ["GET", "/namespaces"],
+    ];
+    const through = async (apihost: string) => {
+      const answers: string[] = [];
+      for (const [method, path, body] of steps) {
+        const { status, body: answer } = await wskRequest(apihost, method, path, body);
+        answers.push(`${method} ${path} → ${status} ${JSON.stringify(shape(answer))}`);
+      }
+      return answers;
+    };
+    // Triggers and rules are only read through the domain: one installation holds a pair.
+    const ow1 = scenario().ports.url(SEED.ow1);
+    expect((await wskRequest(ow1, "PUT", "/namespaces/_/triggers/t-trigger", {})).status).toBe(200);
+    expect(
+      (
+        await wskRequest(ow1, "PUT", "/namespaces/_/actions/t-ruled", {
+          exec: { kind: "nodejs:default", code },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await wskRequest(ow1, "PUT", "/namespaces/_/rules/t-rule", {
+          trigger: "/_/t-trigger",
+          action: "/_/t-ruled",
+        })
+      ).status,
+    ).toBe(200);
+    // One mock directly first: its answers are what OpenWhisk's would be.
+    const direct = await through(scenario().ports.url(SEED.ow1));
+    const proxied = await through(scenario().proxyUrl);
+    expect(proxied).toEqual(direct);
+  });
+});
