@@ -312,3 +312,122 @@ describe("transparency: the wsk CLI's calls answer as one OpenWhisk answers them
     expect(proxied).toEqual(direct);
   });
 });
+
+// The cases of the `openwhisk` npm client's own integration tests for actions, packages and
+// namespaces (apache/openwhisk-client-js test/integration), written again here and run against
+// the domain's proxy and against one OpenWhisk (mock) directly: both must pass them alike.
+describe.each([
+  ["the proxy", () => scenario().proxyUrl],
+  ["one OpenWhisk mock", () => scenario().ports.url(SEED.ow1)],
+])("the openwhisk client's integration cases against %s", (_target, apihost) => {
+  const ow = () => client(apihost());
+  const code = 'function main() {return {payload:"testing"}}';
+  const statusOf = async (promise: Promise<unknown>) =>
+    promise.then(
+      () => 200,
+      (error: { statusCode?: number }) => error.statusCode,
+    );
+
+  test("actions: lists in the default and the named namespace, 404s and 409s", async () => {
+    const listed = (await ow().actions.list()) as { namespace: string }[];
+    expect(listed.length).toBeGreaterThan(0);
+    for (const action of listed) expect(action.namespace).toBe("guest");
+    const named = (await ow().actions.list({ namespace: "guest" })) as { namespace: string }[];
+    for (const action of named) expect(action.namespace).toBe("guest");
+    expect(await statusOf(ow().actions.get({ name: "glorfindel" }))).toBe(404);
+    expect(await statusOf(ow().actions.delete({ name: "glorfindel" }))).toBe(404);
+    await ow().actions.create({ name: "glorfindel2", action: "x=>x" });
+    expect(await statusOf(ow().actions.create({ name: "glorfindel2", action: "x=>x" }))).toBe(409);
+    await ow().actions.delete({ name: "glorfindel2" });
+  });
+
+  test("actions: create, get, update with parameters, get with and without code, delete", async () => {
+    const created = (await ow().actions.create({
+      name: "random_action_params_test",
+      params: { hello: "world" },
+      action: code,
+    } as never)) as {
+      name: string;
+      namespace: string;
+      parameters: unknown;
+      exec: { kind: string; code: string };
+    };
+    expect(created.name).toBe("random_action_params_test");
+    expect(created.namespace).toBe("guest");
+    expect(created.parameters).toEqual([{ key: "hello", value: "world" }]);
+    expect(created.exec.kind.startsWith("nodejs")).toBe(true);
+    expect(created.exec.code).toBe(code);
+    const updated = (await ow().actions.update({
+      name: "random_action_params_test",
+      params: { foo: "bar" },
+      action: "update test",
+    } as never)) as { parameters: unknown; exec: { code: string } };
+    expect(updated.parameters).toEqual([{ key: "foo", value: "bar" }]);
+    expect(updated.exec.code).toBe("update test");
+    const withoutCode = (await ow().actions.get({
+      name: "random_action_params_test",
+      code: false,
+    } as never)) as { exec: { code?: string } };
+    expect(withoutCode.exec.code).toBeUndefined();
+    const withCode = (await ow().actions.get({
+      name: "random_action_params_test",
+      code: true,
+    } as never)) as { exec: { code?: string } };
+    expect(withCode.exec.code).toBe("update test");
+    await ow().actions.delete({ name: "random_action_params_test" });
+  });
+
+  test("actions: a zipped action with package.json is created and invoked", async () => {
+    const zip = zipSync({
+      "package.json": strToU8(JSON.stringify({ main: "index.js" })),
+      "index.js": strToU8("function main(params) {return params};\nexports.main = main;"),
+    });
+    await ow().actions.create({ name: "random_package_action_test", action: Buffer.from(zip) });
+    const invoked = (await ow().actions.invoke({
+      name: "random_package_action_test",
+      params: { hello: "world" },
+      blocking: true,
+    })) as { response: { result: unknown; success: boolean } };
+    expect(invoked.response.result).toEqual({ hello: "world" });
+    expect(invoked.response.success).toBe(true);
+    await ow().actions.delete({ name: "random_package_action_test" });
+  });
+
+  test("packages: list, 404, create, get, update bumps the version, delete", async () => {
+    const listed = (await ow().packages.list()) as { namespace: string }[];
+    expect(Array.isArray(listed)).toBe(true);
+    for (const pkg of listed) expect(pkg.namespace).toBe("guest");
+    expect(await statusOf(ow().packages.get({ name: "glorfindel" }))).toBe(404);
+    const created = (await ow().packages.create({ name: "random_package_update_test" })) as {
+      name: string;
+      namespace: string;
+      annotations: unknown;
+      version: string;
+    };
+    expect(created).toMatchObject({
+      name: "random_package_update_test",
+      namespace: "guest",
+      annotations: [],
+      version: "0.0.1",
+    });
+    const got = await ow().packages.get({ name: "random_package_update_test" });
+    expect(got).toMatchObject({ name: "random_package_update_test", namespace: "guest" });
+    const updated = (await ow().packages.update({ name: "random_package_update_test" })) as {
+      version: string;
+    };
+    expect(updated.version).toBe("0.0.2");
+    await ow().packages.delete({ name: "random_package_update_test" });
+  });
+
+  test("namespaces: list, and get each", async () => {
+    const namespaces = (await ow().namespaces.list()) as string[];
+    expect(namespaces).toEqual(["guest"]);
+    const each = (await Promise.all(
+      namespaces.map((namespace) => ow().namespaces.get({ namespace } as never)),
+    )) as { actions: unknown[]; packages: unknown[] }[];
+    for (const contents of each) {
+      expect(Array.isArray(contents.actions)).toBe(true);
+      expect(Array.isArray(contents.packages)).toBe(true);
+    }
+  });
+});
