@@ -14,6 +14,15 @@ export { type BoundedRead, readBounded, readBoundedStream } from "./bounded-body
 export { type Endpoint, endpointUrl, formatEndpoint, parseEndpoint } from "./endpoint.js";
 export { advertisedEndpoint } from "./advertised-endpoint.js";
 export { peerFailure } from "./peer-failure.js";
+// Retcodes every edge node may write itself (reference §1.2, §3.3).
+export {
+  allUnreachableRetcode,
+  LOOP_DETECTED,
+  NO_DESTINATIONS,
+  parseRouterRetcode,
+  RETCODE_OK,
+  type RouterRetcode,
+} from "./retcodes.js";
 // The reference's string order (std::map), for tables, dumps and membership.
 export { compareText } from "./text-order.js";
 export {

@@ -4,7 +4,10 @@ import { EdgeServer, type LambdaRequest, type LambdaResponseSchema } from "@soe/
 
 type LambdaReply = MessageInitShape<typeof LambdaResponseSchema>;
 import {
+  allUnreachableRetcode,
+  LOOP_DETECTED,
   type Logger,
+  RETCODE_OK,
   requestNotSent,
   type Scheduler,
   type TransportPool,
@@ -19,7 +22,8 @@ import type { RouterTables } from "./router-tables.js";
 
 /** Reference §3.3: a request that has crossed this many edge nodes is looping. */
 export const MAX_HOPS = 254;
-export const LOOP_DETECTED = "loop detected";
+// The retcode lives in @soe/runtime, where proxies read it; re-exported for this module's users.
+export { LOOP_DETECTED };
 
 export interface LambdaForwarderOptions {
   readonly tables: RouterTables;
@@ -75,7 +79,7 @@ export class LambdaForwarder {
           retcode:
             ejected === 0
               ? error.message
-              : `${error.message}: all ${ejected} destination(s) of '${request.name}' are unreachable`,
+              : allUnreachableRetcode(error.message, ejected, request.name),
         };
       }
       const delay = this.#forwardDelayMs();
@@ -104,7 +108,7 @@ export class LambdaForwarder {
         health.succeeded(destination);
         const sample = load.finish(ticket);
         ticket = undefined;
-        if (response.retcode === "OK") {
+        if (response.retcode === RETCODE_OK) {
           // The latency includes the wait for a limiter slot: the policy chose that wait too.
           tables.succeeded(
             request.name,
@@ -173,7 +177,7 @@ export class LambdaForwarder {
       if (error instanceof NoDestinations) return { retcode: error.message };
       throw error;
     }
-    return { retcode: "OK" };
+    return { retcode: RETCODE_OK };
   }
 }
 

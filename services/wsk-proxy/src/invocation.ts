@@ -8,6 +8,7 @@ import {
   fromLambdaReply,
 } from "@soe/openwhisk";
 import type { LambdaRequestSchema } from "@soe/proto";
+import { parseRouterRetcode } from "@soe/runtime";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { EdgeErrorText } from "./error-texts.js";
 
@@ -47,11 +48,6 @@ export function lambdaRequestFor(
 ): LambdaRequestInit {
   return { name: formatActionName(action), input: JSON.stringify(params), hops: 1, uuid };
 }
-
-/** The router's texts (reference §3.3): its retcodes when it cannot forward. */
-const NO_DESTINATIONS = "No destinations found for the entry";
-const ALL_UNREACHABLE = /destination\(s\) of .* are unreachable$/s;
-const LOOP_DETECTED = "loop detected";
 
 function refused(httpStatus: ContentfulStatusCode, error: string): InvocationOutcome {
   return { kind: "refused", httpStatus, error };
@@ -107,13 +103,16 @@ export function outcomeOfReply(retcode: string, output: string): InvocationOutco
       // 500, not the decoder's 502 for a bad answer: OpenWhisk clients read a 502 as a failed
       // activation (the wsk CLI prints it as the record), and this one has none.
       return refused(500, ErrorText.internal);
-    case "foreign":
-      if (retcode.startsWith(NO_DESTINATIONS)) {
-        return { kind: "no-route", allUnreachable: ALL_UNREACHABLE.test(retcode) };
+    case "foreign": {
+      // The router's own retcodes (reference §3.3), shared through @soe/runtime.
+      const router = parseRouterRetcode(retcode);
+      if (router?.kind === "no-destinations") {
+        return { kind: "no-route", allUnreachable: router.allUnreachable };
       }
-      if (retcode === LOOP_DETECTED) return refused(500, ErrorText.internal);
+      if (router?.kind === "loop-detected") return refused(500, ErrorText.internal);
       // Reference §6.1 step 9: a lambda's free-text error was a 404 carrying the retcode.
       return refused(404, retcode);
+    }
   }
 }
 
