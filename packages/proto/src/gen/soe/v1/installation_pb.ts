@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file soe/v1/installation.proto.
  */
 export const file_soe_v1_installation: GenFile = /*@__PURE__*/
-  fileDesc("Chlzb2UvdjEvaW5zdGFsbGF0aW9uLnByb3RvEgZzb2UudjEiHQobRGVzY3JpYmVJbnN0YWxsYXRpb25SZXF1ZXN0IqIBChxEZXNjcmliZUluc3RhbGxhdGlvblJlc3BvbnNlEhEKCW5hbWVzcGFjZRgBIAEoCRJACgZsYWJlbHMYAiADKAsyMC5zb2UudjEuRGVzY3JpYmVJbnN0YWxsYXRpb25SZXNwb25zZS5MYWJlbHNFbnRyeRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIjQKEkFwcGx5RW50aXR5UmVxdWVzdBIeCgZlbnRpdHkYASABKAsyDi5zb2UudjEuRW50aXR5IjAKE0FwcGx5RW50aXR5UmVzcG9uc2USGQoRaW5zdGFsbGVkX3ZlcnNpb24YASABKAkiNQoTUmVtb3ZlRW50aXR5UmVxdWVzdBIeCgNyZWYYASABKAsyES5zb2UudjEuRW50aXR5UmVmIicKFFJlbW92ZUVudGl0eVJlc3BvbnNlEg8KB2V4aXN0ZWQYASABKAgiQAocTGlzdEluc3RhbGxlZEVudGl0aWVzUmVxdWVzdBIgCgRraW5kGAEgASgOMhIuc29lLnYxLkVudGl0eUtpbmQiSgodTGlzdEluc3RhbGxlZEVudGl0aWVzUmVzcG9uc2USKQoIZW50aXRpZXMYASADKAsyFy5zb2UudjEuSW5zdGFsbGVkRW50aXR5MvECChNJbnN0YWxsYXRpb25TZXJ2aWNlEmEKFERlc2NyaWJlSW5zdGFsbGF0aW9uEiMuc29lLnYxLkRlc2NyaWJlSW5zdGFsbGF0aW9uUmVxdWVzdBokLnNvZS52MS5EZXNjcmliZUluc3RhbGxhdGlvblJlc3BvbnNlEkYKC0FwcGx5RW50aXR5Ehouc29lLnYxLkFwcGx5RW50aXR5UmVxdWVzdBobLnNvZS52MS5BcHBseUVudGl0eVJlc3BvbnNlEkkKDFJlbW92ZUVudGl0eRIbLnNvZS52MS5SZW1vdmVFbnRpdHlSZXF1ZXN0Ghwuc29lLnYxLlJlbW92ZUVudGl0eVJlc3BvbnNlEmQKFUxpc3RJbnN0YWxsZWRFbnRpdGllcxIkLnNvZS52MS5MaXN0SW5zdGFsbGVkRW50aXRpZXNSZXF1ZXN0GiUuc29lLnYxLkxpc3RJbnN0YWxsZWRFbnRpdGllc1Jlc3BvbnNlYgZwcm90bzM", [file_soe_v1_entity]);
+  fileDesc("Chlzb2UvdjEvaW5zdGFsbGF0aW9uLnByb3RvEgZzb2UudjEiHQobRGVzY3JpYmVJbnN0YWxsYXRpb25SZXF1ZXN0IqIBChxEZXNjcmliZUluc3RhbGxhdGlvblJlc3BvbnNlEhEKCW5hbWVzcGFjZRgBIAEoCRJACgZsYWJlbHMYAiADKAsyMC5zb2UudjEuRGVzY3JpYmVJbnN0YWxsYXRpb25SZXNwb25zZS5MYWJlbHNFbnRyeRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIjQKEkFwcGx5RW50aXR5UmVxdWVzdBIeCgZlbnRpdHkYASABKAsyDi5zb2UudjEuRW50aXR5IjAKE0FwcGx5RW50aXR5UmVzcG9uc2USGQoRaW5zdGFsbGVkX3ZlcnNpb24YASABKAkiNQoTUmVtb3ZlRW50aXR5UmVxdWVzdBIeCgNyZWYYASABKAsyES5zb2UudjEuRW50aXR5UmVmIicKFFJlbW92ZUVudGl0eVJlc3BvbnNlEg8KB2V4aXN0ZWQYASABKAgiQAocTGlzdEluc3RhbGxlZEVudGl0aWVzUmVxdWVzdBIgCgRraW5kGAEgASgOMhIuc29lLnYxLkVudGl0eUtpbmQiSgodTGlzdEluc3RhbGxlZEVudGl0aWVzUmVzcG9uc2USKQoIZW50aXRpZXMYASADKAsyFy5zb2UudjEuSW5zdGFsbGVkRW50aXR5Ii0KFEdldEFjdGl2YXRpb25SZXF1ZXN0EhUKDWFjdGl2YXRpb25faWQYASABKAkiNgoVR2V0QWN0aXZhdGlvblJlc3BvbnNlEg0KBWZvdW5kGAEgASgIEg4KBnJlY29yZBgCIAEoDDK/AwoTSW5zdGFsbGF0aW9uU2VydmljZRJhChREZXNjcmliZUluc3RhbGxhdGlvbhIjLnNvZS52MS5EZXNjcmliZUluc3RhbGxhdGlvblJlcXVlc3QaJC5zb2UudjEuRGVzY3JpYmVJbnN0YWxsYXRpb25SZXNwb25zZRJGCgtBcHBseUVudGl0eRIaLnNvZS52MS5BcHBseUVudGl0eVJlcXVlc3QaGy5zb2UudjEuQXBwbHlFbnRpdHlSZXNwb25zZRJJCgxSZW1vdmVFbnRpdHkSGy5zb2UudjEuUmVtb3ZlRW50aXR5UmVxdWVzdBocLnNvZS52MS5SZW1vdmVFbnRpdHlSZXNwb25zZRJkChVMaXN0SW5zdGFsbGVkRW50aXRpZXMSJC5zb2UudjEuTGlzdEluc3RhbGxlZEVudGl0aWVzUmVxdWVzdBolLnNvZS52MS5MaXN0SW5zdGFsbGVkRW50aXRpZXNSZXNwb25zZRJMCg1HZXRBY3RpdmF0aW9uEhwuc29lLnYxLkdldEFjdGl2YXRpb25SZXF1ZXN0Gh0uc29lLnYxLkdldEFjdGl2YXRpb25SZXNwb25zZWIGcHJvdG8z", [file_soe_v1_entity]);
 
 /**
  * @generated from message soe.v1.DescribeInstallationRequest
@@ -160,6 +160,51 @@ export const ListInstalledEntitiesResponseSchema: GenMessage<ListInstalledEntiti
   messageDesc(file_soe_v1_installation, 7);
 
 /**
+ * @generated from message soe.v1.GetActivationRequest
+ */
+export type GetActivationRequest = Message<"soe.v1.GetActivationRequest"> & {
+  /**
+   * OpenWhisk's activation id (32 lowercase hex characters).
+   *
+   * @generated from field: string activation_id = 1;
+   */
+  activationId: string;
+};
+
+/**
+ * Describes the message soe.v1.GetActivationRequest.
+ * Use `create(GetActivationRequestSchema)` to create a new message.
+ */
+export const GetActivationRequestSchema: GenMessage<GetActivationRequest> = /*@__PURE__*/
+  messageDesc(file_soe_v1_installation, 8);
+
+/**
+ * @generated from message soe.v1.GetActivationResponse
+ */
+export type GetActivationResponse = Message<"soe.v1.GetActivationResponse"> & {
+  /**
+   * False while OpenWhisk has no record: still running, or forgotten (OpenWhisk answers 404).
+   *
+   * @generated from field: bool found = 1;
+   */
+  found: boolean;
+
+  /**
+   * The activation record as OpenWhisk's JSON (UTF-8), logs included; empty when not found.
+   *
+   * @generated from field: bytes record = 2;
+   */
+  record: Uint8Array;
+};
+
+/**
+ * Describes the message soe.v1.GetActivationResponse.
+ * Use `create(GetActivationResponseSchema)` to create a new message.
+ */
+export const GetActivationResponseSchema: GenMessage<GetActivationResponse> = /*@__PURE__*/
+  messageDesc(file_soe_v1_installation, 9);
+
+/**
  * @generated from service soe.v1.InstallationService
  */
 export const InstallationService: GenService<{
@@ -203,6 +248,18 @@ export const InstallationService: GenService<{
     methodKind: "unary";
     input: typeof ListInstalledEntitiesRequestSchema;
     output: typeof ListInstalledEntitiesResponseSchema;
+  },
+  /**
+   * One activation record of the installation's namespace, as OpenWhisk keeps it: how a proxy
+   * completes an invocation that OpenWhisk accepted but had not finished within the blocking
+   * wait (the RunLambda reply `wsk:accepted` carries this installation's end-point and the id).
+   *
+   * @generated from rpc soe.v1.InstallationService.GetActivation
+   */
+  getActivation: {
+    methodKind: "unary";
+    input: typeof GetActivationRequestSchema;
+    output: typeof GetActivationResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_soe_v1_installation, 0);
