@@ -2,6 +2,7 @@ import { ErrorText, KeyRing, newActivationId } from "@soe/openwhisk";
 import { Hono } from "hono";
 import { ActionRunner } from "./action-runner.js";
 import { ActivationStore } from "./activation-store.js";
+import { NODEJS_KIND } from "./entity-content.js";
 import { EntityStore } from "./entity-store.js";
 import { Invoker } from "./invoker.js";
 import { authenticate } from "./middleware/authenticate.js";
@@ -20,6 +21,7 @@ import { registerPackageRoutes } from "./routes/package-routes.js";
 import { registerTriggerRuleRoutes } from "./routes/trigger-rule-routes.js";
 import { isSampleActionName, sampleActionNames, sampleActions } from "./sample-actions.js";
 import { TriggerRuleStore } from "./trigger-rule-store.js";
+import { installWhiskSystemCatalog } from "./whisk-system-catalog.js";
 
 export interface OpenWhiskMock {
   readonly app: Hono<MockEnv>;
@@ -63,6 +65,8 @@ export function createOpenWhiskMock(input: OpenWhiskMockOptions = {}): OpenWhisk
     memory: 256,
     timeout: options.actionTimeLimitMs,
   });
+  // Like a deployed OpenWhisk's catalog: there whatever the keys, public to every namespace.
+  installWhiskSystemCatalog(entities, NODEJS_KIND);
   preload(entities, options);
   const triggersAndRules = new TriggerRuleStore(
     options.clock,

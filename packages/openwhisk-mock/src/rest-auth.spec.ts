@@ -42,11 +42,17 @@ describe("authentication", () => {
     expect(r.json).toEqual({ error: "The requested resource does not exist.", code: "trace-123" });
   });
 
-  it("answers 403 naming the resource of another namespace", async () => {
+  it("answers 403 naming the package of another namespace it may not read", async () => {
+    // ActionCollection checks READ on the package first, and that check's 403 names the package.
     const r = await call(mock, "POST", "/api/v1/namespaces/other/actions/pkg/act?blocking=true");
     expect(r.status).toBe(403);
     expect(r.json.error).toBe(
-      "The supplied authentication is not authorized to access 'other/pkg/act'.",
+      "The supplied authentication is not authorized to access 'other/pkg'.",
+    );
+    const top = await call(mock, "POST", "/api/v1/namespaces/other/actions/act?blocking=true");
+    expect(top.status).toBe(403);
+    expect(top.json.error).toBe(
+      "The supplied authentication is not authorized to access 'other/act'.",
     );
   });
 

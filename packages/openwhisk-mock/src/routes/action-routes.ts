@@ -2,22 +2,31 @@ import {
   blockingInvokeHttpStatus,
   booleanParam,
   ErrorText,
+  type Identity,
   invokeQuery,
+  isSequenceExec,
   listQuery,
   malformedContent,
   resolveAccess,
 } from "@soe/openwhisk";
 import type { Context, Hono } from "hono";
 import { withoutLogs } from "../activation-builder.js";
+import {
+  actionReadRefusal,
+  packageRead,
+  packageReadRefusal,
+  type Refusal,
+  readNamespace,
+} from "../entity-access.js";
 import { parseMockAction } from "../entity-content.js";
-import { type EntityStore, overlay, type PutRefusal } from "../entity-store.js";
+import { componentParts, type EntityStore, overlay, type PutRefusal } from "../entity-store.js";
 import { actionDescription, actionSummary } from "../entity-views.js";
 import { type Invoker, mergeParameters, waitAtMost } from "../invoker.js";
 import type { ResolvedMockOptions } from "../mock-options.js";
 import type { MockEnv } from "../mock-env.js";
 import { readJsonObject } from "../request-body.js";
 import { bodyRefused, errorResponse, methodNotAllowed } from "../responses.js";
-import { routeTarget } from "./route-target.js";
+import { type RouteTarget, routeTarget } from "./route-target.js";
 
 export interface ActionRouteDeps {
   readonly store: EntityStore;
@@ -27,6 +36,50 @@ export interface ActionRouteDeps {
 
 const ACTIVATION_HEADER = "x-openwhisk-activation-id";
 
+/**
+ * The namespace of a GET or an invocation, when the caller may read or activate the action
+ * there: its own, or a package published by another namespace (`/whisk.system/utils/sort`).
+ */
+function readableNamespace(
+  store: EntityStore,
+  identity: Identity,
+  target: RouteTarget,
+): { ok: true; namespace: string } | { ok: false; status: 400 | Refusal["status"]; error: string } {
+  const read = readNamespace(identity, target.namespaceSegment, target.segments);
+  if (!read.ok) return read;
+  const refusal = actionReadRefusal(
+    store,
+    identity.namespace,
+    read.namespace,
+    target.packageName,
+    target.name ?? "",
+  );
+  return refusal === undefined ? read : { ok: false, ...refusal };
+}
+
+/** A sequence may only name components its creator may read (`entitleReferencedEntities`). */
+function componentRefusal(
+  store: EntityStore,
+  caller: string,
+  components: readonly string[],
+): Refusal | undefined {
+  for (const component of components) {
+    const resolved = component.startsWith("/_/") ? `/${caller}/${component.slice(3)}` : component;
+    const parts = componentParts(resolved);
+    // A malformed name is the store's to refuse, as a missing component.
+    if (parts === undefined) continue;
+    const refusal = actionReadRefusal(
+      store,
+      caller,
+      parts.namespace,
+      parts.packageName,
+      parts.name,
+    );
+    if (refusal !== undefined) return refusal;
+  }
+  return undefined;
+}
+
 /** `/namespaces/{ns}/actions[/{pkg}]/{name}`: list, get, put, delete, invoke (openwhisk-api.md §2–3). */
 export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps): void {
   const { store, invoker, options } = deps;
@@ -34,12 +87,27 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
 
   const list = (c: Context<MockEnv>) => {
     const target = routeTarget(c);
-    const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
-    if (!access.ok) return errorResponse(c, access.status, access.error);
+    const identity = c.get("identity");
+    let namespace: string;
+    if (target.packageName === undefined) {
+      const access = resolveAccess(identity, target.namespaceSegment, target.segments);
+      if (!access.ok) return errorResponse(c, access.status, access.error);
+      namespace = access.namespace;
+    } else {
+      // A package's actions are listed to whoever may read the package, in any namespace.
+      const read = readNamespace(identity, target.namespaceSegment, target.segments);
+      if (!read.ok) return errorResponse(c, read.status, read.error);
+      const granted = packageRead(store, identity.namespace, read.namespace, target.packageName);
+      if (granted !== "ok") {
+        const refusal = packageReadRefusal(granted, read.namespace, target.packageName);
+        return errorResponse(c, refusal.status, refusal.error);
+      }
+      namespace = read.namespace;
+    }
     const query = listQuery((name) => c.req.query(name), "actions");
     if (!query.ok) return errorResponse(c, 400, query.error);
     const { limit, skip, count } = query.value;
-    const actions = store.listActions(access.namespace, target.packageName);
+    const actions = store.listActions(namespace, target.packageName);
     if (count) return c.json({ actions: actions.length });
     return c.json(actions.slice(skip, skip + limit).map(actionSummary));
   };
@@ -50,7 +118,7 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
   // The controller answers GET with the package's (or binding's) parameters merged in.
   const get = (c: Context<MockEnv>) => {
     const target = routeTarget(c);
-    const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
+    const access = readableNamespace(store, c.get("identity"), target);
     if (!access.ok) return errorResponse(c, access.status, access.error);
     const code = booleanParam("code", c.req.query("code"), true);
     if (!code.ok) return errorResponse(c, 400, code.error);
@@ -94,6 +162,11 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
     if (body.kind !== "ok") return bodyRefused(c, body, options.maxEntityBytes);
     const content = parseMockAction(body.value);
     if (!content.ok) return errorResponse(c, 400, content.error);
+    const exec = content.value.exec;
+    if (exec !== undefined && isSequenceExec(exec)) {
+      const refusal = componentRefusal(store, access.namespace, exec.components);
+      if (refusal !== undefined) return errorResponse(c, refusal.status, refusal.error);
+    }
     const put = store.putAction(
       access.namespace,
       target.packageName,
@@ -119,7 +192,7 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
   const invoke = async (c: Context<MockEnv>) => {
     const target = routeTarget(c);
     const identity = c.get("identity");
-    const access = resolveAccess(identity, target.namespaceSegment, target.segments);
+    const access = readableNamespace(store, identity, target);
     if (!access.ok) return errorResponse(c, access.status, access.error);
     const query = invokeQuery((name) => c.req.query(name));
     if (!query.ok) return errorResponse(c, 400, query.error);

@@ -9,6 +9,7 @@ import {
   resolveAccess,
 } from "@soe/openwhisk";
 import type { Context, Hono } from "hono";
+import { packageRead, packageReadRefusal, readNamespace } from "../entity-access.js";
 import type { EntityStore, PutRefusal } from "../entity-store.js";
 import { packageDescription, packageSummary } from "../entity-views.js";
 import type { ResolvedMockOptions } from "../mock-options.js";
@@ -66,13 +67,21 @@ export function registerPackageRoutes(
     };
   };
 
+  // Any subject may list any namespace's packages; another namespace shows only its published
+  // plain packages (the `packages-public` view), never its bindings.
   const list = (c: Context<MockEnv>) => {
-    const { access: granted } = access(c);
-    if (!granted.ok) return errorResponse(c, granted.status, granted.error);
+    const target = routeTarget(c);
+    const identity = c.get("identity");
+    const read = readNamespace(identity, target.namespaceSegment, target.segments);
+    if (!read.ok) return errorResponse(c, read.status, read.error);
     const query = listQuery((name) => c.req.query(name), "packages");
     if (!query.ok) return errorResponse(c, 400, query.error);
     const { limit, skip, count } = query.value;
-    const packages = store.listPackages(granted.namespace);
+    const all = store.listPackages(read.namespace);
+    const packages =
+      read.namespace === identity.namespace
+        ? all
+        : all.filter((p) => p.publish && p.binding === undefined);
     if (count) return c.json({ packages: packages.length });
     // Listings leave the parameters out, as for actions.
     return c.json(packages.slice(skip, skip + limit).map(packageSummary));
@@ -82,15 +91,23 @@ export function registerPackageRoutes(
 
   const path = `${base}/:name`;
   app.get(path, (c) => {
-    const { target, access: granted } = access(c);
-    if (!granted.ok) return errorResponse(c, granted.status, granted.error);
-    const pkg = store.getPackage(granted.namespace, target.name ?? "");
+    const target = routeTarget(c);
+    const identity = c.get("identity");
+    const read = readNamespace(identity, target.namespaceSegment, target.segments);
+    if (!read.ok) return errorResponse(c, read.status, read.error);
+    const name = target.name ?? "";
+    const granted = packageRead(store, identity.namespace, read.namespace, name);
+    if (granted !== "ok") {
+      const refusal = packageReadRefusal(granted, read.namespace, name);
+      return errorResponse(c, refusal.status, refusal.error);
+    }
+    const pkg = store.getPackage(read.namespace, name);
     if (pkg === undefined) return errorResponse(c, 404, ErrorText.notFound);
     // A binding shows its bound package's actions, and parameters over the bound package's.
     return c.json(
       packageDescription(
         pkg,
-        store.listActions(granted.namespace, pkg.name),
+        store.listActions(read.namespace, pkg.name),
         store.packageParameters(pkg),
       ),
     );
@@ -105,6 +122,20 @@ export function registerPackageRoutes(
     if (body.kind !== "ok") return bodyRefused(c, body, options.maxEntityBytes);
     const content = parsePackageDocument(body.value);
     if (!content.ok) return errorResponse(c, 400, content.error);
+    const binding = content.value.binding;
+    // Entitlement to the bound package comes first; for another namespace's, anything but a
+    // published plain package is refused with 403, whether or not it exists.
+    if (
+      binding !== undefined &&
+      binding.namespace !== "_" &&
+      binding.namespace !== granted.namespace
+    ) {
+      const bound = packageRead(store, granted.namespace, binding.namespace, binding.name);
+      if (bound !== "ok") {
+        const refusal = packageReadRefusal(bound, binding.namespace, binding.name);
+        return errorResponse(c, refusal.status, refusal.error);
+      }
+    }
     const put = store.putPackage(
       granted.namespace,
       target.name ?? "",
