@@ -77,6 +77,7 @@ export {
   fromLambdaReply,
   isWskFailure,
   type LambdaReply,
+  type LambdaReplyContext,
   parseWskRetcode,
   RETCODE_OK,
   toLambdaReply,

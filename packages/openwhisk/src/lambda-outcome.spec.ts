@@ -178,6 +178,29 @@ describe("fromLambdaReply: what the proxy rebuilds", () => {
       kind: "accepted",
       httpStatus: 202,
       activationId: ID,
+      installation: undefined,
+    });
+  });
+
+  it("rebuilds a still-running activation with the installation that can tell its record", () => {
+    const outcome: InvokeOutcome = {
+      kind: "accepted",
+      status: 202,
+      activationId: ID,
+      body: { activationId: ID },
+    };
+    const reply = toLambdaReply(outcome, { installation: "10.0.0.7:6480" });
+    expect(reply.output).toBe(`{"activationId":"${ID}","installation":"10.0.0.7:6480"}`);
+    expect(fromLambdaReply(reply.retcode, reply.output)).toEqual({
+      kind: "accepted",
+      httpStatus: 202,
+      activationId: ID,
+      installation: "10.0.0.7:6480",
+    });
+    // A reference-shaped output (or garbage) still gives the id, without an installation.
+    expect(fromLambdaReply(reply.retcode, "not json")).toMatchObject({ installation: undefined });
+    expect(fromLambdaReply(reply.retcode, '{"activationId":"x","installation":7}')).toMatchObject({
+      installation: undefined,
     });
   });
 

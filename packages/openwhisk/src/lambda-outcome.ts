@@ -55,7 +55,13 @@ export type DecodedLambdaReply =
   | {
       readonly kind: "accepted";
       readonly httpStatus: 202;
+      /** OpenWhisk's id of the activation still running. */
       readonly activationId: string;
+      /**
+       * The end-point of the wsk-computer whose OpenWhisk runs it, where its InstallationService
+       * answers GetActivation; undefined from computers that do not say (reference peers).
+       */
+      readonly installation: string | undefined;
     }
   | {
       readonly kind: "not_found" | "unauthorized" | "rejected";
@@ -118,10 +124,23 @@ function bareResultStatus(httpStatus: number): ActivationStatus {
   return httpStatus === 500 ? ActivationStatus.internalError : ActivationStatus.developerError;
 }
 
+/** What the computer adds to a reply about itself. */
+export interface LambdaReplyContext {
+  /**
+   * Its announced end-point: in an `accepted` output, where the activation's record can be read
+   * later (soe.v1.InstallationService/GetActivation).
+   */
+  readonly installation?: string | undefined;
+}
+
 /** The reply for an invocation OpenWhisk answered with an activation, a result, or a 202. */
-export function toLambdaReply(outcome: InvokeOutcome): LambdaReply {
+export function toLambdaReply(
+  outcome: InvokeOutcome,
+  context: LambdaReplyContext = {},
+): LambdaReply {
   switch (outcome.kind) {
-    case "accepted":
+    case "accepted": {
+      const { installation } = context;
       return {
         retcode: formatWskRetcode({
           outcome: WskFailure.accepted,
@@ -129,8 +148,12 @@ export function toLambdaReply(outcome: InvokeOutcome): LambdaReply {
           activationId: outcome.activationId,
           detail: "the action is still running",
         }),
-        output: json({ activationId: outcome.activationId }),
+        output: json({
+          activationId: outcome.activationId,
+          ...(installation === undefined || installation === "" ? {} : { installation }),
+        }),
       };
+    }
     case "activation": {
       const { response } = outcome.body;
       const status = isActivationStatus(response.status)
@@ -198,6 +221,14 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** The `installation` of an accepted output, when it is a non-empty string. */
+function installationOf(output: string): string | undefined {
+  const value = parseJson(output);
+  if (typeof value !== "object" || value === null || !("installation" in value)) return undefined;
+  const { installation } = value;
+  return typeof installation === "string" && installation !== "" ? installation : undefined;
+}
+
 /**
  * An OK output as an OpenWhisk result: our computers send the result's JSON (an object or an
  * array); reference edgecomputerwsk and simulated computers send plain text, which the reference
@@ -256,7 +287,7 @@ export function fromLambdaReply(retcode: string, output: string): DecodedLambdaR
     case WskFailure.accepted:
       return activationId === undefined
         ? foreign
-        : { kind: outcome, httpStatus: 202, activationId };
+        : { kind: outcome, httpStatus: 202, activationId, installation: installationOf(output) };
     case WskFailure.notFound:
     case WskFailure.unauthorized:
     case WskFailure.rejected: {

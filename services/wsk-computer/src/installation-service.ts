@@ -1,6 +1,11 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
-import { OpenWhiskError, OpenWhiskHttpError, type OpenWhiskClient } from "@soe/openwhisk";
+import {
+  activationIdErrorText,
+  OpenWhiskError,
+  OpenWhiskHttpError,
+  type OpenWhiskClient,
+} from "@soe/openwhisk";
 import type { soev1 } from "@soe/proto";
 import type { Logger } from "@soe/runtime";
 import { annotateDigest, digestOf } from "./digest-annotation.js";
@@ -11,7 +16,10 @@ import { connectErrorOf } from "./openwhisk-status.js";
 type InstalledEntityInit = MessageInitShape<typeof soev1.InstalledEntitySchema>;
 
 export interface InstallationServiceOptions {
-  readonly client: Pick<OpenWhiskClient, "putEntity" | "deleteEntity" | "listEntities">;
+  readonly client: Pick<
+    OpenWhiskClient,
+    "putEntity" | "deleteEntity" | "listEntities" | "getActivation"
+  >;
   /** The key's namespace (rejects while OpenWhisk cannot tell it). */
   readonly namespace: () => Promise<string>;
   readonly labels: Labels;
@@ -125,6 +133,21 @@ export function installationService(
         summary: utf8.encode(JSON.stringify(entry)),
       }));
       return { entities };
+    },
+
+    async getActivation(request, context) {
+      const id = request.activationId;
+      const invalidId = activationIdErrorText(id);
+      if (invalidId !== undefined) throw invalid(invalidId);
+      try {
+        // `_`: the key's own namespace, where every activation this computer started lives.
+        const record = await client.getActivation("_", id.toLowerCase(), callDeadline(context));
+        return { found: true, record: utf8.encode(JSON.stringify(record)) };
+      } catch (error) {
+        // OpenWhisk writes the record when the activation ends: 404 until then (or once forgotten).
+        if (error instanceof OpenWhiskHttpError && error.status === 404) return { found: false };
+        throw connectErrorOf(error, `cannot read activation ${id}`);
+      }
     },
   };
 }

@@ -117,12 +117,15 @@ export async function createWskComputerServer(
     explicitNamespace,
   );
   let afterChange: ((waitMs: number) => Promise<void>) | undefined;
+  // Set once the server listens; a call accepted before then cannot come (nothing listens).
+  let announced = "";
 
   const handler = new WskLambdaHandler({
     client,
     responder,
     timeoutMs: Math.min(options.timeoutMs ?? MAX_BLOCKING_WAIT_MS, MAX_BLOCKING_WAIT_MS),
     logger,
+    installation: () => announced,
     // List again at once when an announced action has vanished or the server stopped
     // answering; only then, so failing calls to unknown names cannot make us list per call.
     onSuspect: (name, outcome) => {
@@ -167,6 +170,7 @@ export async function createWskComputerServer(
     throw error;
   }
   const announcedEndpoint = advertisedEndpoint(options.advertise, server.endpoint);
+  announced = announcedEndpoint;
 
   let announcer: ActionAnnouncer | undefined;
   let registrar: InstallationRegistrar | undefined;

@@ -58,6 +58,12 @@ export interface WskLambdaHandlerOptions {
    * server could not be reached.
    */
   readonly onSuspect?: (name: string, outcome: "not_found" | "unreachable") => void;
+  /**
+   * This computer's announced end-point, put in a `wsk:accepted` reply's output: where the
+   * caller can read the activation's record later (InstallationService/GetActivation). Known
+   * only once the server listens, hence a function; "" or absent: not said.
+   */
+  readonly installation?: () => string;
 }
 
 /**
@@ -89,8 +95,15 @@ export class WskLambdaHandler {
     const ptime = request.dry
       ? 0
       : Math.min(0xffffffff, Math.max(0, Math.round(this.#clock() - started)));
+    // `uuid` is the proxy's activation id: the same id in every hop's lines (issue 11).
     this.#options.logger.debug(
-      { name: request.name, retcode: reply.retcode, ptime, hops: request.hops + 1 },
+      {
+        name: request.name,
+        uuid: request.uuid,
+        retcode: reply.retcode,
+        ptime,
+        hops: request.hops + 1,
+      },
       "lambda served",
     );
     return {
@@ -118,7 +131,7 @@ export class WskLambdaHandler {
         waitMs,
         timeoutMs: waitMs + (this.#options.graceMs ?? 5_000),
       });
-      reply = toLambdaReply(outcome);
+      reply = toLambdaReply(outcome, { installation: this.#options.installation?.() });
     } catch (error) {
       reply = failureToLambdaReply(error);
     }

@@ -130,7 +130,10 @@ describe("RunLambda on OpenWhisk", () => {
     expect(decoded).toMatchObject({ kind: "accepted", httpStatus: 202 });
     const id = decoded.kind === "accepted" ? decoded.activationId : "";
     expect(id).toMatch(ACTIVATION_ID);
-    expect(JSON.parse(reply.output)).toEqual({ activationId: id });
+    expect(JSON.parse(reply.output)).toEqual({
+      activationId: id,
+      installation: wsk.announcedEndpoint,
+    });
   });
 
   it("answers accepted when the action outlasts --timeout", async () => {
