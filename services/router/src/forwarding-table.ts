@@ -20,6 +20,8 @@ interface MutableDestination {
 interface Entry {
   /** Insertion order matters: several policies break ties by it. */
   readonly destinations: MutableDestination[];
+  /** The same destinations by name: a lambda offered by 1,000 computers must not be scanned per change. */
+  readonly byName: Map<string, MutableDestination>;
   readonly policy: SelectionPolicy;
 }
 
@@ -44,12 +46,14 @@ export class ForwardingTable {
 
     let entry = this.#entries.get(lambda);
     if (entry === undefined) {
-      entry = { destinations: [], policy: this.makePolicy() };
+      entry = { destinations: [], byName: new Map(), policy: this.makePolicy() };
       this.#entries.set(lambda, entry);
     }
-    const existing = entry.destinations.find((d) => d.destination === destination);
+    const existing = entry.byName.get(destination);
     if (existing === undefined) {
-      entry.destinations.push({ destination, weight, final });
+      const added = { destination, weight, final };
+      entry.destinations.push(added);
+      entry.byName.set(destination, added);
       entry.policy.added(destination, entry.destinations);
     } else {
       existing.weight = weight;
@@ -84,10 +88,10 @@ export class ForwardingTable {
    */
   remove(lambda: string, destination: string): boolean {
     const entry = this.#entries.get(lambda);
-    if (entry === undefined) return false;
-    const index = entry.destinations.findIndex((d) => d.destination === destination);
-    if (index < 0) return false;
-    entry.destinations.splice(index, 1);
+    const found = entry?.byName.get(destination);
+    if (entry === undefined || found === undefined) return false;
+    entry.destinations.splice(entry.destinations.indexOf(found), 1);
+    entry.byName.delete(destination);
     if (entry.destinations.length === 0) {
       this.#entries.delete(lambda);
     } else {
@@ -120,14 +124,34 @@ export class ForwardingTable {
   has(lambda: string, destination?: string): boolean {
     const entry = this.#entries.get(lambda);
     if (entry === undefined) return false;
-    return (
-      destination === undefined || entry.destinations.some((d) => d.destination === destination)
-    );
+    return destination === undefined || entry.byName.has(destination);
+  }
+
+  /** The pair as held, if it is. */
+  get(lambda: string, destination: string): Destination | undefined {
+    const found = this.#entries.get(lambda)?.byName.get(destination);
+    return found === undefined ? undefined : { ...found };
   }
 
   /** The destinations of a lambda in insertion order (empty if unknown). */
   destinations(lambda: string): readonly Destination[] {
     return (this.#entries.get(lambda)?.destinations ?? []).map((d) => ({ ...d }));
+  }
+
+  /** Every pair, unsorted (cheaper than rows() where order does not matter). */
+  *pairs(): IterableIterator<TableRow> {
+    for (const [lambda, entry] of this.#entries) {
+      for (const { destination, weight, final } of entry.destinations) {
+        yield { lambda, destination, weight, final };
+      }
+    }
+  }
+
+  /** Number of (lambda, destination) pairs. */
+  get size(): number {
+    let size = 0;
+    for (const entry of this.#entries.values()) size += entry.destinations.length;
+    return size;
   }
 
   /** Every pair, sorted by lambda then destination (what GetTable returns and dumps print). */
@@ -146,7 +170,7 @@ export class ForwardingTable {
   #find(lambda: string, destination: string): [Entry, MutableDestination] {
     const entry = this.#entries.get(lambda);
     if (entry === undefined) throw new NoDestinations();
-    const found = entry.destinations.find((d) => d.destination === destination);
+    const found = entry.byName.get(destination);
     if (found === undefined) throw new NoDestinations(destination);
     return [entry, found];
   }

@@ -1,5 +1,5 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import { EdgeRouter, EdgeServer } from "@soe/proto";
+import { EdgeRouter, EdgeServer, soev1 } from "@soe/proto";
 import {
   controlAuthInterceptor,
   type Logger,
@@ -9,15 +9,17 @@ import {
   type ServerTlsOptions,
   serve,
 } from "@soe/runtime";
+import type { TableServices } from "./table-service.js";
 
 export interface RouterListenersOptions {
   /** `host:port`; port 0 picks one. */
   readonly lambdaEndpoint: string;
   /** May equal lambdaEndpoint: then one port serves both services. */
   readonly tableEndpoint: string;
-  readonly table: Partial<ServiceImpl<typeof EdgeRouter>>;
+  /** With `sync`, TableSyncService is served beside EdgeRouter on the table port. */
+  readonly table: TableServices;
   readonly lambda: Partial<ServiceImpl<typeof EdgeServer>>;
-  /** Required on Configure (the only mutating call); undefined = open. */
+  /** Required on Configure and ApplyBatch (the mutating calls); undefined = open. */
   readonly token: string | undefined;
   readonly logger: Logger;
   readonly tls?: ServerTlsOptions;
@@ -45,17 +47,21 @@ export async function listenRouter(options: RouterListenersOptions): Promise<Rou
     interceptors: [
       controlAuthInterceptor({
         token: options.token,
-        protect: (procedure) => procedure === "/uiiit.rpc.EdgeRouter/Configure",
+        protect: (procedure) =>
+          procedure === "/uiiit.rpc.EdgeRouter/Configure" ||
+          procedure === "/soe.v1.TableSyncService/ApplyBatch",
       }),
     ],
     ...(options.tls === undefined ? {} : { tls: options.tls }),
   };
   const shared = options.lambdaEndpoint === options.tableEndpoint;
+  const { sync, ...edgeRouter } = options.table;
   const tableServer = await serve({
     ...common,
     endpoint: options.tableEndpoint,
     routes: (router) => {
-      router.service(EdgeRouter, options.table);
+      router.service(EdgeRouter, edgeRouter);
+      if (sync !== undefined) router.service(soev1.TableSyncService, sync);
       if (shared) router.service(EdgeServer, options.lambda);
     },
   });

@@ -1,5 +1,6 @@
 import { EdgeRouterConf_Action } from "@soe/proto";
 import type { ForwardingTable, TableRow } from "./forwarding-table.js";
+import { InvalidDestination, InvalidWeight } from "./forwarding-table-errors.js";
 import type { LocalOptimizer, PollReport } from "./optimizers/local-optimizer.js";
 
 /** Table #0: for requests from clients (`forward=false`); may hold routers (non-final). */
@@ -15,6 +16,52 @@ export interface ConfigureRequest {
   readonly destination: string;
   readonly weight: number;
   readonly final: boolean;
+}
+
+/**
+ * One change of a table-sync batch (`soe.v1.RouteChange`, which satisfies it): the same change of
+ * the pair (lambda, destination) for each of `lambdas`, with Configure's meaning.
+ */
+export interface RouteChangeSet {
+  readonly destination: string;
+  readonly lambdas: readonly string[];
+  readonly weight: number;
+  readonly final: boolean;
+  readonly remove: boolean;
+}
+
+/** A pair as a snapshot states it. */
+export interface RouteRow {
+  readonly lambda: string;
+  readonly destination: string;
+  readonly weight: number;
+  readonly final: boolean;
+}
+
+/**
+ * Throws what ForwardingTable.change would (InvalidWeight, InvalidDestination) for the first
+ * change that cannot be applied, or InvalidLambda for an empty lambda name; checked before a batch
+ * touches the tables, so that a batch applies entirely or not at all.
+ */
+export function checkChanges(changes: readonly RouteChangeSet[]): void {
+  for (const change of changes) {
+    for (const lambda of change.lambdas)
+      if (lambda === "") throw new InvalidLambda(change.destination);
+    if (change.remove) continue;
+    if (change.weight < 0 || !Number.isFinite(change.weight))
+      throw new InvalidWeight(change.weight);
+    if (change.destination === "" || !(change.weight > 0)) {
+      throw new InvalidDestination(change.destination, change.weight);
+    }
+  }
+}
+
+/** A table-sync change names no lambda (Configure lets that through; a batch does not). */
+export class InvalidLambda extends Error {
+  override readonly name = "InvalidLambda";
+  constructor(readonly destination: string) {
+    super(`Empty lambda name towards '${destination}'`);
+  }
 }
 
 /** A route taken out of a table while its destination is unreachable. */
@@ -84,6 +131,66 @@ export class RouterTables {
     } catch (error) {
       return error instanceof Error ? `Error: ${error.message}` : "Unknown error";
     }
+  }
+
+  /**
+   * Applies a table-sync batch that checkChanges passed, so nothing throws half-way; each change
+   * as Configure CHANGE or REMOVE would. `removed` hears of every pair that left table #0.
+   * Synchronous: no request is forwarded between its first and last change.
+   */
+  applyChanges(
+    changes: readonly RouteChangeSet[],
+    removed?: (lambda: string, destination: string) => void,
+  ): void {
+    const [overall, final] = this.#tables;
+    for (const change of changes) {
+      const { destination, weight } = change;
+      for (const lambda of change.lambdas) {
+        if (change.remove) {
+          final.remove(lambda, destination);
+          if (overall.remove(lambda, destination)) removed?.(lambda, destination);
+        } else {
+          overall.change(lambda, destination, weight, change.final);
+          if (change.final) final.change(lambda, destination, weight, true);
+          else final.remove(lambda, destination);
+        }
+      }
+    }
+  }
+
+  /**
+   * Makes the tables hold exactly `rows` (keyed by `routeKey`), as a FLUSH then one CHANGE per
+   * row would, except that a pair held already with the same final flag is kept as it is: its
+   * policy state and learned weight survive a snapshot that only re-states it. Synchronous, like
+   * applyChanges.
+   */
+  replace(
+    rows: ReadonlyMap<string, RouteRow>,
+    removed?: (lambda: string, destination: string) => void,
+  ): void {
+    const [overall, final] = this.#tables;
+    for (const [id, table] of this.#tables.entries()) {
+      for (const pair of [...table.pairs()]) {
+        const wanted = rows.get(routeKey(pair.lambda, pair.destination));
+        if (wanted !== undefined && (id === OVERALL_TABLE || wanted.final)) continue;
+        table.remove(pair.lambda, pair.destination);
+        if (id === OVERALL_TABLE) removed?.(pair.lambda, pair.destination);
+      }
+    }
+    for (const row of rows.values()) {
+      const { lambda, destination, weight } = row;
+      if (overall.get(lambda, destination)?.final !== row.final) {
+        overall.change(lambda, destination, weight, row.final);
+      }
+      if (row.final && !final.has(lambda, destination)) {
+        final.change(lambda, destination, weight, true);
+      }
+    }
+  }
+
+  /** (lambda, destination) pairs in table #0. */
+  get size(): number {
+    return this.#tables[OVERALL_TABLE].size;
   }
 
   /** The table a request uses: #1 when it was already forwarded, #0 when it came from a client. */
@@ -166,4 +273,9 @@ export class RouterTables {
       .filter((t): t is number => t !== undefined);
     return times.length === 0 ? undefined : Math.min(...times);
   }
+}
+
+/** The key of a pair in snapshot maps; length-prefixed, so no two pairs share one whatever they hold. */
+export function routeKey(lambda: string, destination: string): string {
+  return `${lambda.length}:${lambda}${destination}`;
 }

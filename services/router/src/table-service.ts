@@ -1,20 +1,36 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import { EdgeRouterConf_Action, type EdgeRouter } from "@soe/proto";
+import { EdgeRouterConf_Action, type EdgeRouter, type soev1 } from "@soe/proto";
 import type { Logger } from "@soe/runtime";
 import type { DestinationHealth } from "./destination-health.js";
 import { type RouterTables, FINAL_TABLE, OVERALL_TABLE } from "./router-tables.js";
 import { formatTableDump } from "@soe/reference";
+import { TableSync } from "./table-sync.js";
+import { tableSyncService } from "./table-sync-service.js";
+
+/**
+ * What the forwarding-table port serves: `uiiit.rpc.EdgeRouter` (the reference's, one entry per
+ * Configure) and, unless left out to play a reference router, `soe.v1.TableSyncService` (batches).
+ */
+export type TableServices = Partial<ServiceImpl<typeof EdgeRouter>> & {
+  readonly sync?: ServiceImpl<typeof soev1.TableSyncService>;
+};
 
 /**
  * The forwarding-table server (`uiiit.rpc.EdgeRouter`, reference §3.6). Configure always answers
- * OK at the RPC level, with "OK" or "Error: …" in `Return.msg`, as the reference does.
+ * OK at the RPC level, with "OK" or "Error: …" in `Return.msg`, as the reference does. Both
+ * services write the same tables; a pair either one removes is forgotten by the health probes.
  */
 export function tableService(
   tables: RouterTables,
   health: DestinationHealth,
   logger: Logger,
-): Partial<ServiceImpl<typeof EdgeRouter>> {
+  options: { readonly sync?: boolean } = {},
+): TableServices {
+  const forget = (lambda: string, destination: string) => health.forgetRoute(lambda, destination);
   return {
+    ...(options.sync === false
+      ? {}
+      : { sync: tableSyncService(new TableSync(tables, forget), tables, logger) }),
     configure(conf) {
       const msg = tables.configure(conf);
       if (msg === "OK") {
