@@ -499,7 +499,7 @@ describe("what another namespace keeps private", () => {
     });
   });
 
-  it("stops a binding from working once the bound package is no longer public", async () => {
+  it("stops bindings and sequences from working once the package is no longer public", async () => {
     await system.packages.create({ name: "shared", package: { publish: true } });
     await system.actions.create({
       name: "shared/hi",
@@ -509,10 +509,17 @@ describe("what another namespace keeps private", () => {
       name: "myshared",
       package: { binding: { namespace: "whisk.system", name: "shared" } },
     });
+    await ow.actions.create({ name: "say_hi", sequence: ["/whisk.system/shared/hi"] } as never);
     expect(await ow.actions.invoke({ name: "myshared/hi", blocking: true, result: true })).toEqual({
       hi: true,
     });
+    expect(await ow.actions.invoke({ name: "say_hi", blocking: true, result: true })).toEqual({
+      hi: true,
+    });
     await system.packages.update({ name: "shared", package: { publish: false } });
+    await expect(ow.actions.invoke({ name: "say_hi", blocking: true })).rejects.toMatchObject(
+      forbidden("whisk.system/shared"),
+    );
     await expect(ow.actions.invoke({ name: "myshared/hi", blocking: true })).rejects.toMatchObject(
       forbidden("guest/myshared"),
     );

@@ -201,6 +201,11 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
     if (body.kind !== "ok") return bodyRefused(c, body, options.maxBodyBytes);
     const found = store.resolveAction(access.namespace, target.packageName, target.name ?? "");
     if (found === undefined) return errorResponse(c, 404, ErrorText.notFound);
+    // The invoker must still be entitled to every component (a package may have gone private).
+    if (isSequenceExec(found.action.exec)) {
+      const refusal = componentRefusal(store, identity.namespace, found.action.exec.components);
+      if (refusal !== undefined) return errorResponse(c, refusal.status, refusal.error);
+    }
 
     // OpenWhisk's order: bound package < binding < action < invocation (resolveBinding, inherit).
     const params = mergeParameters(found.packageParameters, found.action.parameters, body.value);
