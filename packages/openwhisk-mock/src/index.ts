@@ -8,3 +8,11 @@ export {
   startOpenWhiskMock,
 } from "./server.js";
 export { GUEST_KEY, WHISK_SYSTEM_KEY } from "@soe/openwhisk";
+export {
+  installWhiskSystemCatalog,
+  UTILS_PACKAGE,
+  type UtilsActionName,
+  utilsActionNames,
+  utilsActions,
+  WHISK_SYSTEM_NAMESPACE,
+} from "./whisk-system-catalog.js";
