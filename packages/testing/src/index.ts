@@ -3,6 +3,11 @@ export { eventually } from "./eventually.js";
 export { FakeClock } from "./fake-clock.js";
 export { ManualTime } from "./manual-time.js";
 export { unusedPort } from "./unused-port.js";
+export {
+  type PostgresServer,
+  type PostgresServerOptions,
+  startPostgresServer,
+} from "./postgres-server.js";
 export { type Callback, grpc, loadUiiitRpc, unary } from "./grpc-js.js";
 export {
   type AnnouncedComputer,
