@@ -5,7 +5,9 @@ import { createLogger } from "@soe/runtime";
 import { describe, expect, it } from "vitest";
 import { ActionLister } from "./action-lister.js";
 import { MemoryActivationStore } from "./activation-store.js";
+import type { BackendActivations } from "./backend-activations.js";
 import { DomainInvoker, type FinalOutcome, type Invocation } from "./domain-invoker.js";
+import { pendingOf } from "./pending-activation.js";
 
 type Answer = { retcode: string; output?: string } | Error;
 interface Call {
@@ -38,7 +40,9 @@ const caller = { namespace: "guest", subject: "guest" };
 const copy = { namespace: "guest", name: "copy" };
 let ids = 0;
 
-function setup(options: { maxInFlight?: number; offered?: string[] } = {}) {
+function setup(
+  options: { maxInFlight?: number; offered?: string[]; backend?: BackendActivations } = {},
+) {
   const router = fakeRouter();
   const store = new MemoryActivationStore();
   const invoker = new DomainInvoker({
@@ -52,6 +56,7 @@ function setup(options: { maxInFlight?: number; offered?: string[] } = {}) {
     clock: () => 1000,
     newActivationId: () => (++ids).toString(16).padStart(32, "0"),
     logger: createLogger({ name: "test", level: "silent" }),
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
   });
   const start = (): Invocation => {
     const started = invoker.start({ caller, action: copy, params: { input: "x" } });
@@ -111,6 +116,74 @@ describe("DomainInvoker", () => {
       error:
         "The server is currently unavailable (because it is overloaded or down for maintenance).",
     });
+  });
+
+  it("stores an accepted invocation as pending under its own id, completed when read after it ends", async () => {
+    const backendId = "b".repeat(32);
+    let finished: unknown;
+    const asked: string[] = [];
+    const backend: BackendActivations = {
+      async get(installation, activationId) {
+        asked.push(`${installation} ${activationId}`);
+        if (finished === undefined) return undefined;
+        return {
+          activationId,
+          namespace: "guest",
+          name: "copy",
+          version: "0.0.2",
+          subject: "key",
+          publish: false,
+          start: 1100,
+          end: 1900,
+          duration: 800,
+          response: { status: "success", success: true, result: finished },
+          logs: ["2026-12-05T08:00:00.000Z stdout: hi"],
+          annotations: [{ key: "kind", value: "nodejs:20" }],
+        };
+      },
+      close() {},
+    };
+    const { router, store, invoker, start } = setup({ backend });
+    const invocation = start();
+    await settle();
+    // The proxy's id travels as the request's uuid: every hop logs the same id.
+    expect(router.calls[0]?.request.uuid).toBe(invocation.activationId);
+    router.calls[0]?.answer({
+      retcode: `wsk:accepted 202 ${backendId}: the action is still running`,
+      output: JSON.stringify({ activationId: backendId, installation: "127.0.0.1:7001" }),
+    });
+    expect(await invocation.completion).toEqual({
+      kind: "still-running",
+      backend: { activationId: backendId, installation: "127.0.0.1:7001" },
+    });
+    const stored = await store.get("guest", invocation.activationId);
+    expect(pendingOf(stored as NonNullable<typeof stored>)).toEqual({
+      activationId: backendId,
+      installation: "127.0.0.1:7001",
+    });
+    expect(await invoker.activations.get("guest", invocation.activationId)).toBeUndefined();
+
+    finished = { payload: "x" };
+    const final = await invoker.activations.get("guest", invocation.activationId);
+    expect(final).toMatchObject({
+      activationId: invocation.activationId,
+      version: "0.0.2",
+      response: { status: "success", result: { payload: "x" } },
+      logs: ["2026-12-05T08:00:00.000Z stdout: hi"],
+    });
+    expect(asked).toEqual([`127.0.0.1:7001 ${backendId}`, `127.0.0.1:7001 ${backendId}`]);
+  });
+
+  it("stores nothing for an accepted invocation whose computer does not say where it runs", async () => {
+    const { router, store, start } = setup();
+    const invocation = start();
+    await settle();
+    router.calls[0]?.answer({
+      retcode: `wsk:accepted 202 ${"c".repeat(32)}: the action is still running`,
+      output: JSON.stringify({ activationId: "c".repeat(32) }),
+    });
+    expect(await invocation.completion).toEqual({ kind: "still-running", backend: undefined });
+    expect(await store.get("guest", invocation.activationId)).toBeUndefined();
   });
 
   it("stores no refusal its blocking caller saw", async () => {

@@ -10,10 +10,10 @@ import {
 } from "@soe/openwhisk";
 import type { EdgeServer, LambdaResponse } from "@soe/proto";
 import type { Logger } from "@soe/runtime";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ActionLister } from "./action-lister.js";
 import { buildActivationRecord } from "./activation-record.js";
 import type { ActivationStore } from "./activation-store.js";
+import { type BackendActivations, InstallationActivations } from "./backend-activations.js";
 import {
   type InvocationOutcome,
   lambdaRequestFor,
@@ -21,6 +21,8 @@ import {
   outcomeOfRpcError,
 } from "./invocation.js";
 import { logInvocation } from "./invocation-log.js";
+import { pendingRecord } from "./pending-activation.js";
+import { PendingActivations } from "./pending-activations.js";
 
 export interface InvocationRequest {
   readonly caller: Identity;
@@ -29,15 +31,17 @@ export interface InvocationRequest {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
-/** How an invocation ended, ready to answer. */
+/**
+ * How an invocation ended, ready to answer: its {@link InvocationOutcome} once "no route" is
+ * resolved into a refusal and an activation that ran has its record.
+ */
 export type FinalOutcome =
   | {
       readonly kind: "activation";
       readonly httpStatus: 200 | 500 | 502;
       readonly record: ActivationRecord;
     }
-  | { readonly kind: "still-running" }
-  | { readonly kind: "refused"; readonly httpStatus: ContentfulStatusCode; readonly error: string };
+  | Extract<InvocationOutcome, { kind: "still-running" | "refused" }>;
 
 export interface Invocation {
   readonly activationId: string;
@@ -69,6 +73,12 @@ export interface DomainInvokerOptions {
   /** Epoch ms, for activation records. */
   readonly clock?: () => number;
   readonly newActivationId?: () => string;
+  /**
+   * Where accepted invocations' records are read (the wsk-computers' InstallationService,
+   * behind the control-plane token). Default: InstallationActivations without a token or TLS,
+   * closed with the invoker.
+   */
+  readonly backend?: BackendActivations;
   readonly logger: Logger;
 }
 
@@ -87,11 +97,21 @@ export class DomainInvoker {
   readonly #options: DomainInvokerOptions;
   readonly #clock: () => number;
   readonly #running = new Set<Running>();
+  /** The backend this invoker made itself, to close with it. */
+  readonly #ownBackend: BackendActivations | undefined;
   #closing = false;
+  /** Reads of the activations this invoker stored, accepted ones completed from their backend. */
+  readonly activations: PendingActivations;
 
   constructor(options: DomainInvokerOptions) {
     this.#options = options;
     this.#clock = options.clock ?? Date.now;
+    this.#ownBackend = options.backend === undefined ? new InstallationActivations() : undefined;
+    this.activations = new PendingActivations({
+      store: options.store,
+      backend: options.backend ?? (this.#ownBackend as BackendActivations),
+      logger: options.logger,
+    });
   }
 
   get inFlight(): number {
@@ -138,9 +158,11 @@ export class DomainInvoker {
       }),
     ]);
     clearTimeout(timer);
-    if (drained) return;
-    for (const running of this.#running) running.abort.abort();
-    await all();
+    if (!drained) {
+      for (const running of this.#running) running.abort.abort();
+      await all();
+    }
+    this.#ownBackend?.close();
   }
 
   async #run(
@@ -194,6 +216,20 @@ export class DomainInvoker {
         return { kind: "activation", httpStatus: resolved.httpStatus, record };
       }
       case "still-running":
+        if (resolved.backend !== undefined) {
+          // Read back later under the proxy's id, completed from the backend (issue 11).
+          const placeholder = buildActivationRecord({
+            activationId,
+            caller: request.caller,
+            action: request.action,
+            start,
+            end,
+            status: ActivationStatus.success,
+            result: {},
+          });
+          await this.#store(pendingRecord(placeholder, resolved.backend));
+        }
+        return resolved;
       case "refused":
         return resolved;
     }

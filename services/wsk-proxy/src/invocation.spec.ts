@@ -72,7 +72,21 @@ describe("outcomeOfReply", () => {
       activationId: id,
       body: { activationId: id },
     });
-    expect(outcomeOfReply(reply.retcode, reply.output)).toEqual({ kind: "still-running" });
+    expect(outcomeOfReply(reply.retcode, reply.output)).toEqual({
+      kind: "still-running",
+      backend: undefined,
+    });
+  });
+
+  it("keeps where a still-running activation can be read later, when the computer said", () => {
+    const reply = toLambdaReply(
+      { kind: "accepted", status: 202, activationId: id, body: { activationId: id } },
+      { installation: "127.0.0.1:7001" },
+    );
+    expect(outcomeOfReply(reply.retcode, reply.output)).toEqual({
+      kind: "still-running",
+      backend: { activationId: id, installation: "127.0.0.1:7001" },
+    });
   });
 
   it("answers OpenWhisk's 404 and passes its other refusals through with their status", () => {

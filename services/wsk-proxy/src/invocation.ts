@@ -11,11 +11,13 @@ import type { LambdaRequestSchema } from "@soe/proto";
 import { parseRouterRetcode } from "@soe/runtime";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { EdgeErrorText } from "./error-texts.js";
+import type { BackendActivation } from "./pending-activation.js";
 
 /**
  * What an invocation came to, as the proxy answers it (openwhisk-api.md §2, §6):
  * - `activation`: the action ran; 200, or 502/500 with the failed activation;
- * - `still-running`: the OpenWhisk that runs it answered 202; so does the proxy;
+ * - `still-running`: the OpenWhisk that runs it answered 202; so does the proxy, which reads
+ *   the record later from `backend` when the wsk-computer said where (pending-activation.ts);
  * - `no-route`: the router has no destination for the name (404 or 503: see DomainInvoker);
  * - `refused`: an OpenWhisk-style `{error, code}` answer.
  */
@@ -26,7 +28,7 @@ export type InvocationOutcome =
       readonly status: ActivationStatus;
       readonly result: unknown;
     }
-  | { readonly kind: "still-running" }
+  | { readonly kind: "still-running"; readonly backend: BackendActivation | undefined }
   | { readonly kind: "no-route"; readonly allUnreachable: boolean }
   | {
       readonly kind: "refused";
@@ -84,8 +86,13 @@ export function outcomeOfReply(retcode: string, output: string): InvocationOutco
         status: decoded.activationStatus,
         result: decoded.result,
       };
-    case "accepted":
-      return { kind: "still-running" };
+    case "accepted": {
+      const { activationId, installation } = decoded;
+      return {
+        kind: "still-running",
+        backend: installation === undefined ? undefined : { activationId, installation },
+      };
+    }
     case "not_found":
       return refused(404, ErrorText.notFound);
     case "unauthorized":

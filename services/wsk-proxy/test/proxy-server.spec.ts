@@ -143,11 +143,18 @@ describe("waits, background calls and bounds", () => {
     expect(res.status).toBe(202);
   });
 
-  it("answers 202 when the OpenWhisk behind the domain itself answered 202", async () => {
+  it("answers 202 when the OpenWhisk behind the domain itself answered 202, and GET gives the record once it ends", async () => {
     const domain = await domainWith({ computerTimeoutMs: 50 });
     const res = await invoke(domain.proxy.url, "sleep", "blocking=true", { ms: 1000 });
     expect(res.status).toBe(202);
+    const id = res.body.activationId as string;
     expect(res.body).toEqual({ activationId: res.headers.get("x-openwhisk-activation-id") });
+    // Completed from the installation that ran it (test/accepted-activation.spec.ts has more).
+    const got = await activation(domain.proxy.url, id);
+    expect(got.body).toMatchObject({
+      activationId: id,
+      response: { status: "success", result: { slept: 1000 } },
+    });
   });
 
   it("refuses with 429 beyond --max-in-flight", async () => {

@@ -1,0 +1,102 @@
+import type { ActivationRecord, KeyValue } from "@soe/openwhisk";
+
+/**
+ * Where an accepted invocation's record will come from: OpenWhisk's own activation id on the
+ * installation that runs it, whose wsk-computer answers InstallationService/GetActivation.
+ */
+export interface BackendActivation {
+  /** OpenWhisk's id, not the proxy's. */
+  readonly activationId: string;
+  /** The wsk-computer's announced end-point. */
+  readonly installation: string;
+}
+
+/**
+ * The annotation that marks a stored record as pending. A pending record is kept in the
+ * activation store under the proxy's id like any other (the store upserts by id, so the final
+ * record replaces it), but it is never shown: OpenWhisk has no record of an unfinished
+ * activation (404, openwhisk-api.md §4), and neither does the proxy until the backend has one.
+ */
+export const PENDING_ANNOTATION = "soe-pending";
+
+/**
+ * The pending record of an accepted invocation: the proxy's facts (its id, the caller, the
+ * action's path), no result yet, and where to fetch the rest.
+ */
+export function pendingRecord(
+  placeholder: ActivationRecord,
+  backend: BackendActivation,
+): ActivationRecord {
+  const { end: _end, duration: _duration, ...started } = placeholder;
+  return {
+    ...started,
+    logs: [],
+    annotations: [
+      ...placeholder.annotations.filter((a) => a.key !== PENDING_ANNOTATION),
+      { key: PENDING_ANNOTATION, value: { ...backend } },
+    ],
+  };
+}
+
+function isBackendActivation(value: unknown): value is BackendActivation {
+  if (typeof value !== "object" || value === null) return false;
+  const { activationId, installation } = value as Record<string, unknown>;
+  return typeof activationId === "string" && typeof installation === "string";
+}
+
+/** The backend of a pending record; undefined for a final one. */
+export function pendingOf(record: ActivationRecord): BackendActivation | undefined {
+  const value = record.annotations.find((a) => a.key === PENDING_ANNOTATION)?.value;
+  return isBackendActivation(value) ? value : undefined;
+}
+
+/**
+ * Annotations the backend's record keeps (openwhisk-api.md §2): what ran and how. `path` stays
+ * the proxy's (the name its client used, in the caller's namespace); parent links (`causedBy`)
+ * name backend ids the caller never saw.
+ */
+const BACKEND_ANNOTATIONS = new Set(["kind", "limits", "timeout", "waitTime", "initTime"]);
+
+/**
+ * The final record of a pending one, from the backend's: the proxy's id, namespace, subject,
+ * name and path, with the backend's version, times, response, logs and annotations.
+ */
+export function completeRecord(
+  pending: ActivationRecord,
+  backend: ActivationRecord,
+): ActivationRecord {
+  const kept = new Map<string, KeyValue>();
+  for (const annotation of pending.annotations) {
+    if (annotation.key !== PENDING_ANNOTATION) kept.set(annotation.key, annotation);
+  }
+  // The backend is another program: every field it may lack or mistype falls back to ours.
+  const annotations: unknown = backend.annotations;
+  for (const annotation of Array.isArray(annotations) ? annotations : []) {
+    if (BACKEND_ANNOTATIONS.has(annotation?.key)) kept.set(annotation.key, annotation);
+  }
+  const start = finite(backend.start) ?? pending.start;
+  const backendEnd = finite(backend.end);
+  const end = backendEnd !== undefined && backendEnd >= start ? backendEnd : start;
+  const logs: unknown = backend.logs;
+  return {
+    activationId: pending.activationId,
+    namespace: pending.namespace,
+    name: pending.name,
+    version:
+      typeof backend.version === "string" && backend.version !== ""
+        ? backend.version
+        : pending.version,
+    subject: pending.subject,
+    publish: pending.publish,
+    start,
+    end,
+    duration: finite(backend.duration) ?? end - start,
+    response: backend.response,
+    logs: Array.isArray(logs) ? logs.filter((line) => typeof line === "string") : [],
+    annotations: [...kept.values()],
+  };
+}
+
+function finite(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
