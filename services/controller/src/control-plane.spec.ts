@@ -9,6 +9,7 @@ import { HierInstaller } from "./hier-installer.js";
 import type { Installer } from "./installer.js";
 import type { Container } from "./membership.js";
 import { RouterInstallQueues } from "./router-install-queue.js";
+import { RouterTableSync } from "./router-table-sync.js";
 import { Topology } from "./topology.js";
 
 const containers = (...lambdas: string[]): Container[] =>
@@ -39,9 +40,24 @@ function setup(options: { leaseTtlMs?: number; installer?: Installer } = {}) {
       return "OK";
     },
   });
-  const plane = new ControlPlane({
+  // Reference routers: no TableSyncService, so every operation goes through the Configure queues.
+  const installs = new RouterTableSync({
+    send: {
+      applyBatch: () => Promise.reject(new ConnectError("no", Code.Unimplemented)),
+      getVersion: (router) =>
+        down.has(router)
+          ? Promise.reject(new ConnectError("refused", Code.Unavailable))
+          : Promise.reject(new ConnectError("no", Code.Unimplemented)),
+    },
+    configure: queues,
+    fullTable: (router) => plane.fullTable(router),
+    epoch: "e",
+    timeoutMs: 1_000,
+    backoff: { initialMs: 60_000, maxMs: 60_000 },
+  });
+  const plane: ControlPlane = new ControlPlane({
     controller,
-    queues,
+    installs,
     logger: createLogger({ name: "test", level: "silent" }),
     onMembershipChange: () => changes++,
   });
@@ -55,7 +71,7 @@ function setup(options: { leaseTtlMs?: number; installer?: Installer } = {}) {
     sent.delete(router);
     return ops;
   };
-  return { time, plane, queues, down, take, changes: () => changes, close: () => queues.close() };
+  return { time, plane, queues, down, take, changes: () => changes, close: () => installs.close() };
 }
 
 describe("ControlPlane", () => {

@@ -1,12 +1,14 @@
 import type { Logger } from "@soe/runtime";
 import type { ControllerOutcome, EdgeController } from "./edge-controller.js";
-import { formatInstallStep, opsByRouter, toEdgeRouterConfs } from "./install-plan.js";
+import { formatInstallStep, type InstallStep, opsByRouter, type RouterOp } from "./install-plan.js";
 import type { Container, MembershipEvent, MembershipSnapshot } from "./membership.js";
-import type { RouterInstallQueues, RouterQueueStatus } from "./router-install-queue.js";
+import type { RouterQueueStatus } from "./router-install-queue.js";
+import type { RouterTableSync } from "./router-table-sync.js";
 
 export interface ControlPlaneOptions {
   readonly controller: EdgeController;
-  readonly queues: RouterInstallQueues;
+  /** Where each router's operations go: batches, or Configure calls for reference routers. */
+  readonly installs: RouterTableSync;
   readonly logger: Logger;
   /** Called after every change of membership (the state file saves it). */
   readonly onMembershipChange?: () => void;
@@ -19,7 +21,9 @@ const MAX_REMEMBERED_ROUTERS = 10_000;
 /**
  * The pure controller wired to its effects: every change is logged (the reference's lines,
  * §2.2–2.4 and §9), its plan is queued per router, queues of routers that left are dropped, and
- * the state file is told. Nothing here waits for a router.
+ * the state file is told. Nothing here waits for a router, nor builds what is sent to one: an
+ * announcement costs the membership update and one queued reference per router (issue 13);
+ * batches are built behind it, and whole tables only when they are sent.
  *
  * Two cases the reference never met, because its routers announced once and were forgotten on the
  * first failure, get a flush and full re-install of the router (`resyncRouter`):
@@ -30,7 +34,7 @@ const MAX_REMEMBERED_ROUTERS = 10_000;
  */
 export class ControlPlane {
   readonly #controller: EdgeController;
-  readonly #queues: RouterInstallQueues;
+  readonly #installs: RouterTableSync;
   readonly #logger: Logger;
   readonly #onChange: () => void;
   /** Table end-point → the boot id its router announced last. */
@@ -40,7 +44,7 @@ export class ControlPlane {
 
   constructor(options: ControlPlaneOptions) {
     this.#controller = options.controller;
-    this.#queues = options.queues;
+    this.#installs = options.installs;
     this.#logger = options.logger;
     this.#onChange = options.onMembershipChange ?? (() => {});
   }
@@ -124,7 +128,7 @@ export class ControlPlane {
   }
 
   routerStatus(tableEndpoint: string): RouterQueueStatus {
-    return this.#queues.status(tableEndpoint);
+    return this.#installs.status(tableEndpoint);
   }
 
   #tryRestore(announce: () => ControllerOutcome, endpoint: string): void {
@@ -143,29 +147,40 @@ export class ControlPlane {
         this.#bootIds.delete(event.tableEndpoint);
         this.#remember(event.tableEndpoint);
         if (this.#controller.membership.routerByTable(event.tableEndpoint) === undefined) {
-          this.#queues.drop(event.tableEndpoint);
+          this.#installs.drop(event.tableEndpoint);
         }
       } else if (event.kind === "router-added" && this.#gone.delete(event.tableEndpoint)) {
         returned.add(event.tableEndpoint);
       }
     }
-    for (const step of plan.steps) this.#logger.debug(`install: ${formatInstallStep(step)}`);
+    this.#logSteps(plan.steps);
     // A reset plan flushes every router first, returned ones included.
     for (const [router, ops] of opsByRouter(plan)) {
       if (!plan.reset && returned.has(router)) continue;
-      const confs = ops.flatMap(toEdgeRouterConfs);
-      if (plan.reset) this.#queues.replace(router, confs);
-      else this.#queues.enqueue(router, confs);
+      if (plan.reset) this.#installs.replace(router, ops);
+      else this.#installs.enqueue(router, ops);
     }
     if (!plan.reset) for (const router of returned) this.#resync(router);
     if (events.length > 0) this.#onChange();
   }
 
+  // The whole table is computed when it is sent (fullTable), not here: a burst of restarts
+  // must not cost a table each inside announcements.
   #resync(tableEndpoint: string): void {
+    this.#installs.resync(tableEndpoint);
+  }
+
+  /** A router's whole table, flush first, as the installer plans it now. */
+  fullTable(tableEndpoint: string): RouterOp[] {
     const plan = this.#controller.resyncRouter(tableEndpoint);
-    for (const step of plan.steps) this.#logger.debug(`install: ${formatInstallStep(step)}`);
-    const ops = opsByRouter(plan).get(tableEndpoint) ?? [];
-    this.#queues.replace(tableEndpoint, ops.flatMap(toEdgeRouterConfs));
+    this.#logSteps(plan.steps);
+    return opsByRouter(plan).get(tableEndpoint) ?? [];
+  }
+
+  // Formatting a step costs O(entries): only when someone reads it.
+  #logSteps(steps: readonly InstallStep[]): void {
+    if (!this.#logger.isLevelEnabled("debug")) return;
+    for (const step of steps) this.#logger.debug(`install: ${formatInstallStep(step)}`);
   }
 
   #remember(tableEndpoint: string): void {

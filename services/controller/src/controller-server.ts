@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createClient } from "@connectrpc/connect";
 import { EdgeController as EdgeControllerService, EdgeRouter, soev1 } from "@soe/proto";
 import {
@@ -29,6 +30,8 @@ import type { Installer } from "./installer.js";
 import { queryService } from "./query-service.js";
 import { DEFAULT_RECONCILE_INTERVAL_MS, Reconciler } from "./reconciler.js";
 import { type InstallQueueListener, RouterInstallQueues } from "./router-install-queue.js";
+import { RouterTableSync, type TableSyncListener } from "./router-table-sync.js";
+import { tableSyncClient } from "./table-sync-client.js";
 import { InvalidStateFile, readStateFile, StateFile } from "./state-file.js";
 import type { Topology } from "./topology.js";
 
@@ -49,8 +52,10 @@ export interface ControllerServerOptions {
   readonly installTimeoutMs?: number;
   /** Delays between attempts at a failing router (default 100 ms doubling to 5 s, jittered). */
   readonly installBackoff?: BackoffOptions;
-  /** Configure calls in flight at once per router (default 64); 1 sends one at a time. */
+  /** Configure calls in flight at once per reference router (default 64); 1 sends one at a time. */
   readonly installWindow?: number;
+  /** Pairs per table-sync batch at most (default 10,000). */
+  readonly installBatchPairs?: number;
   /** Control-plane token: required on EdgeController calls, and sent with Configure. */
   readonly token?: string;
   readonly tls?: ServerTlsOptions;
@@ -104,7 +109,7 @@ export async function createControllerServer(
   const statePath = options.stateFile || undefined;
   const saved = statePath === undefined ? undefined : readStateFile(statePath);
 
-  const idleSignal = new InstallIdleSignal(() => queues.routers().length > 0);
+  const idleSignal = new InstallIdleSignal(() => installs.routers().length > 0);
   const log = installLog(logger);
   const routerIdle = (router: string) => {
     log.idle?.(router);
@@ -123,13 +128,28 @@ export async function createControllerServer(
     ...(options.token ? { token: options.token } : {}),
     ...(options.routerTls === undefined ? {} : { tls: options.routerTls }),
   });
+  const timeoutMs = options.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS;
+  const backoff = options.installBackoff ?? { initialMs: 100, maxMs: 5_000, jitter: 0.2 };
+  // Reference routers, which do not serve soe.v1.TableSyncService: one Configure per entry.
   const queues = new RouterInstallQueues({
-    timeoutMs: options.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS,
-    backoff: options.installBackoff ?? { initialMs: 100, maxMs: 5_000, jitter: 0.2 },
+    timeoutMs,
+    backoff,
     pipelineDepth: options.installWindow ?? DEFAULT_INSTALL_WINDOW,
     send: async (router, conf, call) =>
       (await createClient(EdgeRouter, pool.get(router)).configure(conf, call)).msg,
     listener: { ...log, idle: routerIdle },
+  });
+  const installs = new RouterTableSync({
+    send: tableSyncClient((router) => pool.get(router)),
+    configure: queues,
+    fullTable: (router) => plane.fullTable(router),
+    epoch: randomUUID(),
+    timeoutMs,
+    backoff,
+    ...(options.installBatchPairs === undefined
+      ? {}
+      : { maxBatchPairs: options.installBatchPairs }),
+    listener: { ...syncLog(logger), idle: routerIdle },
   });
   const stateFile =
     statePath === undefined
@@ -145,7 +165,7 @@ export async function createControllerServer(
         });
   const plane = new ControlPlane({
     controller,
-    queues,
+    installs,
     logger,
     ...(stateFile === undefined ? {} : { onMembershipChange: () => stateFile.changed() }),
   });
@@ -210,7 +230,7 @@ export async function createControllerServer(
       ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
   } catch (error) {
-    await queues.close();
+    await installs.close();
     pool.close();
     throw error;
   }
@@ -245,7 +265,7 @@ export async function createControllerServer(
       // Closing the transports ends calls to installations in flight within a second (their
       // sessions are destroyed then): a silent installation would hold the shutdown a deadline.
       const reconciling = reconciler.stop();
-      await queues.close();
+      await installs.close();
       pool.close();
       await reconciling;
       await stateFile?.close();
@@ -261,6 +281,39 @@ function makeInstaller(options: ControllerServerOptions): Installer {
     topology: options.topology,
     objective: options.hierObjective ?? "min-max",
   });
+}
+
+/** Table-sync outcomes as log lines, in the words of the Configure path's. */
+function syncLog(logger: Logger): TableSyncListener {
+  return {
+    mode: (router, mode) =>
+      logger.info(
+        { router, mode },
+        mode === "sync"
+          ? `edge router at ${router} takes table batches`
+          : `edge router at ${router} has no table sync: one command per entry`,
+      ),
+    failed: (router, err, failures, retryInMs) => {
+      const level = (failures & (failures - 1)) === 0 ? "warn" : "debug";
+      logger[level](
+        { err, router, failures, retryInMs },
+        `Could not issue a command to edge router at ${router}`,
+      );
+    },
+    recovered: (router, failures) =>
+      logger.info({ router, failures }, `edge router at ${router} reachable again`),
+    rejected: (router, err) =>
+      logger.warn({ err, router }, `edge router at ${router} refused a table batch`),
+    snapshot: (router, held) =>
+      logger.info(
+        {
+          router,
+          epoch: held?.epoch,
+          version: held === undefined ? undefined : String(held.version),
+        },
+        `edge router at ${router} does not hold our last version: sending its whole table`,
+      ),
+  };
 }
 
 /** Installation outcomes as log lines; a failing router is logged as it starts failing, then sparingly. */
