@@ -29,6 +29,8 @@ export interface ActivationStore {
     page: ActivationPage,
   ): Promise<ActivationRecord[]>;
   count(namespace: string, filter: ActivationFilter): Promise<number>;
+  /** Writes what is still buffered and lets go of connections and files (durable stores). */
+  close?(): Promise<void>;
 }
 
 export interface MemoryActivationStoreOptions {
@@ -48,7 +50,7 @@ interface Entry {
 }
 
 /** `ns/pkg/action` (the `path` annotation) → `pkg/action`. */
-function entityPathOf(record: ActivationRecord): string {
+export function entityPathOf(record: ActivationRecord): string {
   const path = record.annotations.find((a) => a.key === "path")?.value;
   if (typeof path !== "string") return record.name;
   const slash = path.indexOf("/");
