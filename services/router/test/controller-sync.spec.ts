@@ -63,7 +63,8 @@ async function router(controllerEndpoint: string, configurationEndpoint = "127.0
 /** A router as the reference's: EdgeRouter only, announced once, without a boot id. */
 async function referenceRouter(controllerEndpoint: string) {
   const tables = new RouterTables({
-    makeTable: () => makeForwardingTable(Conf.of({ type: "random" }), { clock: () => 0 }),
+    makeTable: () =>
+      makeForwardingTable(Conf.of({ type: "random" }), { clock: () => 0, rng: Math.random }),
     makeOptimizer: (table) => makeLocalOptimizer(Conf.of({ type: "none" }), table, () => 0),
   });
   const health = new DestinationHealth(() => 0, { initialMs: 500, maxMs: 30_000 });
