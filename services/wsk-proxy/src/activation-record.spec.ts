@@ -51,4 +51,26 @@ describe("buildActivationRecord", () => {
     });
     expect([record.end, record.duration, record.response.success]).toEqual([100, 0, true]);
   });
+
+  it("carries the action's version, kind and limits when the domain knows them", () => {
+    const limits = { timeout: 5_000, memory: 128, logs: 10, concurrency: 1 };
+    const record = buildActivationRecord({
+      activationId: "0".repeat(32),
+      caller: { namespace: "guest", subject: "guest" },
+      action: { namespace: "guest", name: "copy" },
+      start: 100,
+      end: 110,
+      status: "success",
+      result: {},
+      actionFacts: { version: "0.0.3", kind: "nodejs:20", limits },
+    });
+    expect(record.version).toBe("0.0.3");
+    expect(record.annotations).toEqual([
+      { key: "path", value: "guest/copy" },
+      { key: "waitTime", value: 0 },
+      { key: "kind", value: "nodejs:20" },
+      { key: "timeout", value: false },
+      { key: "limits", value: limits },
+    ]);
+  });
 });

@@ -4,7 +4,9 @@ import {
   type ActivationStatus,
   entityPath,
   type Identity,
+  type KeyValue,
 } from "@soe/openwhisk";
+import type { ActionFacts } from "./action-facts.js";
 
 export interface ActivationFacts {
   readonly activationId: string;
@@ -16,27 +18,41 @@ export interface ActivationFacts {
   readonly end: number;
   readonly status: ActivationStatus;
   readonly result: unknown;
+  /** The action's version, kind and limits, when the domain knows them (action-facts.ts). */
+  readonly actionFacts?: ActionFacts | undefined;
 }
 
 /**
- * The version OpenWhisk gives a new action. The domain does not carry versions (a wsk-computer
- * announces names only), so every record shows this one.
+ * The version OpenWhisk gives a new action: what a record shows when the domain does not know
+ * the action's own (a wsk-computer announces names only; the controller knows the versions of
+ * the actions deployed through it).
  */
 export const UNKNOWN_VERSION = "0.0.1";
 
 /**
  * An activation record in OpenWhisk's shape (openwhisk-api.md §2) for an invocation the proxy
  * made: its own id, the caller as namespace and subject, `name` without the package, and the
- * `path` annotation with it. Logs stay empty: the domain does not carry them back.
+ * `path` annotation with it, and the `kind` and `limits` annotations when the action's facts are
+ * known. Logs stay empty: a RunLambda reply does not carry them (an accepted invocation's record
+ * is completed from its backend instead, logs included: pending-activation.ts).
  */
 export function buildActivationRecord(facts: ActivationFacts): ActivationRecord {
   const { activationId, caller, action, start, status, result } = facts;
+  const known = facts.actionFacts;
   const end = Math.max(start, facts.end);
+  // OpenWhisk's order (openwhisk-api.md §2), though order is not significant.
+  const annotations: KeyValue[] = [
+    { key: "path", value: `${action.namespace}/${entityPath(action)}` },
+    { key: "waitTime", value: 0 },
+  ];
+  if (known?.kind !== undefined) annotations.push({ key: "kind", value: known.kind });
+  annotations.push({ key: "timeout", value: false });
+  if (known !== undefined) annotations.push({ key: "limits", value: { ...known.limits } });
   return {
     activationId,
     namespace: caller.namespace,
     name: action.name,
-    version: UNKNOWN_VERSION,
+    version: known?.version || UNKNOWN_VERSION,
     subject: caller.subject,
     publish: false,
     start,
@@ -49,10 +65,6 @@ export function buildActivationRecord(facts: ActivationFacts): ActivationRecord 
       success: status === "success",
     },
     logs: [],
-    annotations: [
-      { key: "path", value: `${action.namespace}/${entityPath(action)}` },
-      { key: "waitTime", value: 0 },
-      { key: "timeout", value: false },
-    ],
+    annotations,
   };
 }

@@ -52,6 +52,7 @@ function setup(
       source: options.offered === undefined ? undefined : async () => options.offered ?? [],
     }),
     callTimeoutMs: 1000,
+    factsWaitMs: 20,
     maxInFlight: options.maxInFlight ?? 10,
     clock: () => 1000,
     newActivationId: () => (++ids).toString(16).padStart(32, "0"),
@@ -172,6 +173,35 @@ describe("DomainInvoker", () => {
       logs: ["2026-12-05T08:00:00.000Z stdout: hi"],
     });
     expect(asked).toEqual([`127.0.0.1:7001 ${backendId}`, `127.0.0.1:7001 ${backendId}`]);
+  });
+
+  it("puts the action's facts in its record, without waiting long for them", async () => {
+    const { router, invoker } = setup();
+    const limits = { timeout: 5_000, memory: 128, logs: 10, concurrency: 1 };
+    const known = invoker.start({
+      caller,
+      action: copy,
+      params: {},
+      facts: Promise.resolve({ version: "0.0.2", kind: "nodejs:20", limits }),
+    });
+    const unknown = invoker.start({
+      caller,
+      action: copy,
+      params: {},
+      // A controller that never answers: the record goes without (factsWaitMs).
+      facts: new Promise(() => {}),
+    });
+    if ("refused" in known || "refused" in unknown) throw new Error("refused");
+    await settle();
+    router.calls[0]?.answer({ retcode: "OK", output: "{}" });
+    router.calls[1]?.answer({ retcode: "OK", output: "{}" });
+    const withFacts = (await known.completion) as Extract<FinalOutcome, { kind: "activation" }>;
+    expect(withFacts.record.version).toBe("0.0.2");
+    expect(withFacts.record.annotations).toContainEqual({ key: "kind", value: "nodejs:20" });
+    expect(withFacts.record.annotations).toContainEqual({ key: "limits", value: limits });
+    const without = (await unknown.completion) as Extract<FinalOutcome, { kind: "activation" }>;
+    expect(without.record.version).toBe("0.0.1");
+    expect(without.record.annotations.map((a) => a.key)).toEqual(["path", "waitTime", "timeout"]);
   });
 
   it("stores nothing for an accepted invocation whose computer does not say where it runs", async () => {

@@ -10,6 +10,7 @@ import {
 } from "@soe/openwhisk";
 import type { EdgeServer, LambdaResponse } from "@soe/proto";
 import type { Logger } from "@soe/runtime";
+import type { ActionFacts } from "./action-facts.js";
 import type { ActionLister } from "./action-lister.js";
 import { buildActivationRecord } from "./activation-record.js";
 import type { ActivationStore } from "./activation-store.js";
@@ -29,6 +30,11 @@ export interface InvocationRequest {
   /** The action, its namespace resolved. */
   readonly action: ActionName;
   readonly params: Readonly<Record<string, unknown>>;
+  /**
+   * The action's version, kind and limits for its record, looked up while the call runs
+   * (ActionFactsCache); never rejects.
+   */
+  readonly facts?: Promise<ActionFacts | undefined>;
 }
 
 /**
@@ -79,6 +85,12 @@ export interface DomainInvokerOptions {
    * closed with the invoker.
    */
   readonly backend?: BackendActivations;
+  /**
+   * Longest wait for an invocation's facts once the domain answered, ms (default 100): only the
+   * first call of an action can wait (later ones find them known), and a slow controller must
+   * not hold an answer up; the record then goes without them.
+   */
+  readonly factsWaitMs?: number;
   readonly logger: Logger;
 }
 
@@ -191,6 +203,7 @@ export class DomainInvoker {
       outcome = outcomeOfRpcError(failure);
     }
     const end = this.#clock();
+    const actionFacts = await this.#factsOf(request);
     const resolved =
       outcome.kind === "no-route" ? await this.#noRoute(lambda, outcome.allUnreachable) : outcome;
     logInvocation(logger, {
@@ -211,6 +224,7 @@ export class DomainInvoker {
           end,
           status: resolved.status,
           result: resolved.result,
+          actionFacts,
         });
         await this.#store(record);
         return { kind: "activation", httpStatus: resolved.httpStatus, record };
@@ -226,12 +240,28 @@ export class DomainInvoker {
             end,
             status: ActivationStatus.success,
             result: {},
+            actionFacts,
           });
           await this.#store(pendingRecord(placeholder, resolved.backend));
         }
         return resolved;
       case "refused":
         return resolved;
+    }
+  }
+
+  async #factsOf(request: InvocationRequest): Promise<ActionFacts | undefined> {
+    if (request.facts === undefined) return undefined;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        request.facts,
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(resolve, this.#options.factsWaitMs ?? 100, undefined);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

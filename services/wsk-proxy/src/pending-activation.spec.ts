@@ -88,6 +88,27 @@ describe("pending activation records", () => {
     expect(pendingOf(final)).toBeUndefined();
   });
 
+  it("keep the domain's version, kind and limits when it knew them", () => {
+    const domainLimits = { concurrency: 1, logs: 10, memory: 128, timeout: 5000 };
+    const known = buildActivationRecord({
+      activationId: PROXY_ID,
+      caller: { namespace: "alice", subject: "alice" },
+      action: { namespace: "guest", packageName: "demo", name: "slow" },
+      start: 1_000,
+      end: 1_900,
+      status: "success",
+      result: {},
+      actionFacts: { version: "0.0.7", kind: "nodejs:18", limits: domainLimits },
+    });
+    const final = completeRecord(pendingRecord(known, backend), backendRecord);
+    expect(final.version).toBe("0.0.7");
+    const byKey = new Map(final.annotations.map((a) => [a.key, a.value]));
+    expect(byKey.get("kind")).toBe("nodejs:18");
+    expect(byKey.get("limits")).toEqual(domainLimits);
+    // How it ran is the backend's to say.
+    expect([byKey.get("waitTime"), byKey.get("initTime")]).toEqual([4, 12]);
+  });
+
   it("complete from a sparse backend record without inventing what it lacks", () => {
     const sparse = {
       activationId: BACKEND_ID,

@@ -51,11 +51,13 @@ export function pendingOf(record: ActivationRecord): BackendActivation | undefin
 }
 
 /**
- * Annotations the backend's record keeps (openwhisk-api.md §2): what ran and how. `path` stays
- * the proxy's (the name its client used, in the caller's namespace); parent links (`causedBy`)
- * name backend ids the caller never saw.
+ * Annotations taken from the backend's record (openwhisk-api.md §2): how it ran, which only the
+ * backend knows, and what ran (`kind`, `limits`) unless the domain said already (action-facts.ts).
+ * `path` stays the proxy's (the name its client used); parent links (`causedBy`) name backend
+ * ids the caller never saw.
  */
-const BACKEND_ANNOTATIONS = new Set(["kind", "limits", "timeout", "waitTime", "initTime"]);
+const RUN_ANNOTATIONS = new Set(["timeout", "waitTime", "initTime"]);
+const ACTION_ANNOTATIONS = new Set(["kind", "limits"]);
 
 /**
  * The final record of a pending one, from the backend's: the proxy's id, namespace, subject,
@@ -69,10 +71,15 @@ export function completeRecord(
   for (const annotation of pending.annotations) {
     if (annotation.key !== PENDING_ANNOTATION) kept.set(annotation.key, annotation);
   }
+  // The domain's facts (a version of its own, `limits`) win over an installation's copy.
+  const domainKnows = kept.has("limits");
   // The backend is another program: every field it may lack or mistype falls back to ours.
   const annotations: unknown = backend.annotations;
   for (const annotation of Array.isArray(annotations) ? annotations : []) {
-    if (BACKEND_ANNOTATIONS.has(annotation?.key)) kept.set(annotation.key, annotation);
+    const key = annotation?.key;
+    if (RUN_ANNOTATIONS.has(key) || (ACTION_ANNOTATIONS.has(key) && !kept.has(key))) {
+      kept.set(key, annotation);
+    }
   }
   const start = finite(backend.start) ?? pending.start;
   const backendEnd = finite(backend.end);
@@ -83,7 +90,7 @@ export function completeRecord(
     namespace: pending.namespace,
     name: pending.name,
     version:
-      typeof backend.version === "string" && backend.version !== ""
+      !domainKnows && typeof backend.version === "string" && backend.version !== ""
         ? backend.version
         : pending.version,
     subject: pending.subject,

@@ -5,8 +5,11 @@ import {
   resolveAccess,
   tooManyConcurrent,
 } from "@soe/openwhisk";
+import type { Logger } from "@soe/runtime";
 import type { Context, Hono } from "hono";
+import { ActionFactsCache } from "../action-facts.js";
 import type { ActionLister } from "../action-lister.js";
+import type { DomainDeployment } from "../domain-deployment.js";
 import type { DomainInvoker, FinalOutcome } from "../domain-invoker.js";
 import { readJsonParams } from "../json-params.js";
 import { bodyLimit } from "../middleware/body-limit/index.js";
@@ -21,6 +24,9 @@ export interface InvokeRouteDeps {
   /** Longest blocking wait (OpenWhisk: 60 s); the `timeout` query can only shorten it. */
   readonly maxWaitMs: number;
   readonly maxBodyBytes: number;
+  /** The controller's desired state: versions, kinds and limits for activation records. */
+  readonly deployment?: DomainDeployment | undefined;
+  readonly logger: Logger;
 }
 
 export const ACTIVATION_ID_HEADER = "x-openwhisk-activation-id";
@@ -66,6 +72,10 @@ function answer(c: Context<ProxyEnv>, final: FinalOutcome, activationId: string,
  */
 export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps): void {
   const { invoker, lister, maxWaitMs } = deps;
+  const facts =
+    deps.deployment === undefined
+      ? undefined
+      : new ActionFactsCache({ deployment: deps.deployment, logger: deps.logger });
   const base = "/api/v1/namespaces/:namespace/actions";
 
   const invoke = async (c: Context<ProxyEnv>) => {
@@ -90,7 +100,12 @@ export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps)
     if (!blocking && (await lister.has(formatActionName(action))) === false) {
       return errorResponse(c, 404, ErrorText.notFound);
     }
-    const started = invoker.start({ caller, action, params: params.params });
+    const started = invoker.start({
+      caller,
+      action,
+      params: params.params,
+      ...(facts === undefined ? {} : { facts: facts.of(action) }),
+    });
     if ("refused" in started) {
       return started.refused === "busy"
         ? errorResponse(c, 429, tooManyConcurrent(started.count, started.allowed))
