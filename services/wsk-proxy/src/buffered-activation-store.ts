@@ -110,6 +110,8 @@ export class BufferedActivationStore implements ActivationStore {
   #writing: ReadonlyMap<string, StoredActivation> = new Map();
   #draining: Promise<void> | undefined;
   #cancelTimer: (() => void) | undefined;
+  /** Whether the timer set is for a full batch (delay 0). */
+  #timerIsNow = false;
   #retryDelayMs = 0;
   #failing = false;
   #failures = 0;
@@ -169,8 +171,13 @@ export class BufferedActivationStore implements ActivationStore {
       }
     }
     if (this.#failing) return; // the retry timer is set
-    if (this.#pending.size >= this.#batchSize) this.#schedule(0);
-    else this.#schedule(this.#flushDelayMs);
+    const full = this.#pending.size >= this.#batchSize;
+    if (full && !this.#timerIsNow && this.#draining === undefined) {
+      // A full batch goes now, not when the timer of its first record fires.
+      this.#cancelTimer?.();
+      this.#cancelTimer = undefined;
+    }
+    this.#schedule(full ? 0 : this.#flushDelayMs);
   }
 
   async get(namespace: string, activationId: string): Promise<ActivationRecord | undefined> {
@@ -217,7 +224,7 @@ export class BufferedActivationStore implements ActivationStore {
       } catch (error) {
         this.#dropped += this.health.pending;
         this.#logger?.error(
-          { store: this.#description, err: safeError(error), lost: this.health.pending },
+          { store: this.#description, error: safeError(error), lost: this.health.pending },
           "activation store: closing with records the database did not take",
         );
       } finally {
@@ -230,6 +237,7 @@ export class BufferedActivationStore implements ActivationStore {
 
   #schedule(delayMs: number): void {
     if (this.#cancelTimer !== undefined || this.#draining !== undefined) return;
+    this.#timerIsNow = delayMs === 0;
     this.#cancelTimer = this.#scheduler(delayMs, () => {
       this.#cancelTimer = undefined;
       // A failure is counted, logged and retried inside; nobody waits on this flush.
@@ -282,7 +290,7 @@ export class BufferedActivationStore implements ActivationStore {
     if (!this.#failing) {
       this.#failing = true;
       this.#logger?.error(
-        { store: this.#description, err: safeError(error), pending: this.#pending.size },
+        { store: this.#description, error: safeError(error), pending: this.#pending.size },
         "activation store: the database refused a write; records wait in memory and the write is retried",
       );
     }

@@ -108,7 +108,7 @@ export class PostgresActivationTable implements ActivationTable {
     // process. The next query opens a new one.
     this.#pool.on("error", (error) => {
       options.logger?.warn(
-        { store: this.#description, err: safeError(error) },
+        { store: this.#description, error: safeError(error) },
         "activation store: an idle database connection broke",
       );
     });
