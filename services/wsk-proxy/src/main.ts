@@ -64,6 +64,21 @@ const { values } = parseOrExit({
       default: 1000,
       help: "invocations in flight at most (beyond: 429)",
     },
+    activationStore: {
+      type: "string",
+      default: "memory",
+      help: "where activations are kept: memory (lost on restart), sqlite:PATH (a file, survives restarts) or postgres://user:password@host:port/db (shared by several proxies)",
+    },
+    activationMaxCount: {
+      type: "integer",
+      default: 10_000,
+      help: "activations kept at most; the first stored are forgotten first",
+    },
+    activationMaxAge: {
+      type: "number",
+      default: 86_400,
+      help: "seconds an activation is kept after it was stored",
+    },
     numThreads: {
       type: "integer",
       default: 5,
@@ -89,10 +104,12 @@ try {
     values.callTimeout <= 0 ||
     values.maxBody <= 0 ||
     values.maxEntity <= 0 ||
-    values.maxInFlight <= 0
+    values.maxInFlight <= 0 ||
+    values.activationMaxCount <= 0 ||
+    values.activationMaxAge <= 0
   ) {
     throw new RangeError(
-      "--timeout, --call-timeout, --max-body, --max-entity and --max-in-flight must be positive",
+      "--timeout, --call-timeout, --max-body, --max-entity, --max-in-flight, --activation-max-count and --activation-max-age must be positive",
     );
   }
   // Read here, so that a bad file stops the start; its lines are never echoed (they hold keys).
@@ -107,6 +124,9 @@ try {
     maxWaitMs: Math.min(values.timeout * 1000, MAX_WAIT_MS),
     callTimeoutMs: values.callTimeout * 1000,
     maxInFlight: values.maxInFlight,
+    activationStore: values.activationStore,
+    activationMaxCount: values.activationMaxCount,
+    activationMaxAgeMs: values.activationMaxAge * 1000,
     logger,
     ...(keys === undefined ? {} : { keys }),
     ...(values.token === undefined ? {} : { token: values.token }),

@@ -13,7 +13,12 @@ import {
 } from "@soe/runtime";
 import type { Hono } from "hono";
 import { ActionLister, controllerLambdaSource } from "./action-lister.js";
-import { type ActivationStore, MemoryActivationStore } from "./activation-store.js";
+import type { ActivationStore } from "./activation-store.js";
+import {
+  describeActivationStore,
+  openActivationStore,
+  parseActivationStoreUrl,
+} from "./activation-store-url.js";
 import { createDeploymentClient, DomainDeployment } from "./domain-deployment.js";
 import { DomainInvoker } from "./domain-invoker.js";
 import { DEFAULT_KEYS } from "./key-file.js";
@@ -43,7 +48,14 @@ export interface ProxyServerOptions {
   readonly listingCacheMs?: number;
   /** Invocations in flight at most; beyond, 429 (default 1000). */
   readonly maxInFlight?: number;
+  /** A store of the caller's, used as it is (and not closed): wins over `activationStore`. */
   readonly store?: ActivationStore;
+  /** `memory` (default), `sqlite:PATH` or `postgres://...`: the store the proxy opens and closes. */
+  readonly activationStore?: string;
+  /** Activations the proxy's own store keeps at most (default 10000). */
+  readonly activationMaxCount?: number;
+  /** How long the proxy's own store keeps an activation, ms (default 24 h). */
+  readonly activationMaxAgeMs?: number;
   /** Serve HTTPS (the API root's scheme must then be https). */
   readonly tls?: ServerTlsOptions;
   /** TLS towards the router and the controller. */
@@ -101,8 +113,16 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
     options.tls !== undefined,
   );
   const keys = new KeyRing(options.keys ?? DEFAULT_KEYS);
+  const ownStore = options.store === undefined;
+  const storeSpec = parseActivationStoreUrl(options.activationStore ?? "memory");
   const store =
-    options.store ?? new MemoryActivationStore(options.clock ? { clock: options.clock } : {});
+    options.store ??
+    openActivationStore(storeSpec, {
+      logger,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.activationMaxCount === undefined ? {} : { maxCount: options.activationMaxCount }),
+      ...(options.activationMaxAgeMs === undefined ? {} : { maxAgeMs: options.activationMaxAgeMs }),
+    });
   const clientTls = options.clientTls === undefined ? {} : { tls: options.clientTls };
 
   const transports: EndpointTransport[] = [];
@@ -152,6 +172,9 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
   const closeTransports = () => {
     for (const transport of transports) transport.close();
   };
+  const closeStore = async () => {
+    if (ownStore) await store.close?.();
+  };
   let server: Awaited<ReturnType<typeof serve>>;
   try {
     server = await serve({
@@ -168,6 +191,7 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
     });
   } catch (error) {
     closeTransports();
+    await closeStore();
     throw error;
   }
   logger.info(
@@ -175,6 +199,7 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
       url: server.url,
       server: options.serverEndpoint,
       controller: options.controllerEndpoint ?? "",
+      activations: ownStore ? describeActivationStore(storeSpec) : "(given)",
     },
     `REST server started at ${server.url}/`,
   );
@@ -191,6 +216,8 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
         // Both at once: the server drains blocking requests while background calls finish.
         await Promise.all([server.close(), invoker.close(drainMs)]);
         closeTransports();
+        // Last: the invocations drained above may still have put their records.
+        await closeStore();
       })();
       return closing;
     },
