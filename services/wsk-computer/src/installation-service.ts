@@ -11,6 +11,7 @@ import type { Logger } from "@soe/runtime";
 import { annotateDigest, digestOf } from "./digest-annotation.js";
 import { collectionOf, type EntityLocation, locationOfRef, refOfListing } from "./entity-ref.js";
 import type { Labels } from "./labels.js";
+import type { RecentActivations } from "./recent-activations.js";
 import { connectErrorOf } from "./openwhisk-status.js";
 
 type InstalledEntityInit = MessageInitShape<typeof soev1.InstalledEntitySchema>;
@@ -31,6 +32,8 @@ export interface InstallationServiceOptions {
   readonly afterChange?: (waitMs: number) => Promise<void>;
   /** Longest wait for the re-announcement (default 5 s), within the caller's deadline. */
   readonly announceWaitMs?: number;
+  /** The ids callers gave the calls served lately (GetActivation takes them too). */
+  readonly recent?: Pick<RecentActivations, "activationOf">;
   readonly logger: Logger;
 }
 
@@ -140,8 +143,10 @@ export function installationService(
       const invalidId = activationIdErrorText(id);
       if (invalidId !== undefined) throw invalid(invalidId);
       try {
+        // A caller's own id for a call served here (a proxy's activation id), or OpenWhisk's.
+        const openwhiskId = options.recent?.activationOf(id) ?? id.toLowerCase();
         // `_`: the key's own namespace, where every activation this computer started lives.
-        const record = await client.getActivation("_", id.toLowerCase(), callDeadline(context));
+        const record = await client.getActivation("_", openwhiskId, callDeadline(context));
         return { found: true, record: utf8.encode(JSON.stringify(record)) };
       } catch (error) {
         // OpenWhisk writes the record when the activation ends: 404 until then (or once forgotten).

@@ -21,6 +21,7 @@ import { InstallationRegistrar } from "./installation-registrar.js";
 import { installationService } from "./installation-service.js";
 import { KeyNamespace } from "./key-namespace.js";
 import type { Labels } from "./labels.js";
+import { RecentActivations } from "./recent-activations.js";
 import { MAX_BLOCKING_WAIT_MS, WskLambdaHandler } from "./wsk-lambda-handler.js";
 
 export interface WskComputerServerOptions {
@@ -119,6 +120,7 @@ export async function createWskComputerServer(
   let afterChange: ((waitMs: number) => Promise<void>) | undefined;
   // Set once the server listens; a call accepted before then cannot come (nothing listens).
   let announced = "";
+  const recent = new RecentActivations();
 
   const handler = new WskLambdaHandler({
     client,
@@ -126,6 +128,7 @@ export async function createWskComputerServer(
     timeoutMs: Math.min(options.timeoutMs ?? MAX_BLOCKING_WAIT_MS, MAX_BLOCKING_WAIT_MS),
     logger,
     installation: () => announced,
+    recent,
     // List again at once when an announced action has vanished or the server stopped
     // answering; only then, so failing calls to unknown names cannot make us list per call.
     onSuspect: (name, outcome) => {
@@ -151,6 +154,7 @@ export async function createWskComputerServer(
             namespace: () => keyNamespace.resolve(),
             labels: options.labels ?? {},
             afterChange: (waitMs) => afterChange?.(waitMs) ?? Promise.resolve(),
+            recent,
             logger,
           }),
         );

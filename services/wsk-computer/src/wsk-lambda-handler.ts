@@ -13,6 +13,7 @@ import {
 import type { LambdaRequest, LambdaResponseSchema } from "@soe/proto";
 import type { Logger } from "@soe/runtime";
 import { parseLambdaInput } from "./lambda-input.js";
+import type { RecentActivations } from "./recent-activations.js";
 
 type LambdaResponseInit = MessageInitShape<typeof LambdaResponseSchema>;
 
@@ -64,6 +65,8 @@ export interface WskLambdaHandlerOptions {
    * only once the server listens, hence a function; "" or absent: not said.
    */
   readonly installation?: () => string;
+  /** Where OpenWhisk's id of each call is kept by the request's `uuid`, for GetActivation. */
+  readonly recent?: Pick<RecentActivations, "remember">;
 }
 
 /**
@@ -132,6 +135,11 @@ export class WskLambdaHandler {
         timeoutMs: waitMs + (this.#options.graceMs ?? 5_000),
       });
       reply = toLambdaReply(outcome, { installation: this.#options.installation?.() });
+      const activationId =
+        outcome.kind === "activation"
+          ? (outcome.activationId ?? outcome.body.activationId)
+          : outcome.activationId;
+      if (activationId !== undefined) this.#options.recent?.remember(request.uuid, activationId);
     } catch (error) {
       reply = failureToLambdaReply(error);
     }

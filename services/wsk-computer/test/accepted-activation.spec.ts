@@ -8,9 +8,10 @@ import { createWskComputerServer, type WskComputerServer } from "../src/wsk-comp
 import { putAction } from "./fixtures.js";
 import { captureLogs, eventually } from "./log-capture.js";
 
-// An invocation that outlasts the blocking wait (`timeoutMs`, small here instead of 29 s): the
-// reply says which OpenWhisk activation and which installation, and GetActivation on that
-// installation gives the record once OpenWhisk wrote it (issue 11).
+// InstallationService/GetActivation (issue 11). An invocation that outlasts the blocking wait
+// (`timeoutMs`, small here instead of 29 s): the reply says which OpenWhisk activation and which
+// installation, and GetActivation there gives the record once OpenWhisk wrote it. A call that
+// succeeded: found by the caller's uuid, as a proxy knows it.
 const TOKEN = "accepted-activation-token";
 const SLOW_LOGGER = `async function main(p) {
   console.log("started " + p.tag);
@@ -82,6 +83,23 @@ describe("an accepted invocation", () => {
     ]);
   });
 
+  it("finds the record of a call that succeeded by the caller's uuid, logs included", async () => {
+    const callerId = "fedcba9876543210fedcba9876543210";
+    const reply = await createClient(EdgeServer, open).runLambda({
+      name: "/guest/slowlog",
+      input: '{"tag":"quick","ms":0}',
+      uuid: callerId,
+    });
+    expect(reply.retcode).toBe("OK");
+    const installation = createClient(soev1.InstallationService, authorized);
+    const answer = await installation.getActivation({ activationId: callerId.toUpperCase() });
+    expect(answer.found).toBe(true);
+    const record = JSON.parse(new TextDecoder().decode(answer.record));
+    expect(record.activationId).not.toBe(callerId);
+    expect(record).toMatchObject({ name: "slowlog", response: { result: { tag: "quick" } } });
+    expect(record.logs).toHaveLength(2);
+  });
+
   it("keeps records behind the control-plane token and refuses ids that are not ids", async () => {
     const denied = await createClient(soev1.InstallationService, open)
       .getActivation({ activationId: UUID })
@@ -94,8 +112,8 @@ describe("an accepted invocation", () => {
       .getActivation({ activationId: "../actions/x" })
       .catch((error: unknown) => ConnectError.from(error));
     expect((invalid as ConnectError).code).toBe(Code.InvalidArgument);
-    // An id OpenWhisk never gave: not found, not an error.
-    expect(await installation.getActivation({ activationId: UUID })).toMatchObject({
+    // An id nobody gave: not found, not an error.
+    expect(await installation.getActivation({ activationId: "9".repeat(32) })).toMatchObject({
       found: false,
     });
   });

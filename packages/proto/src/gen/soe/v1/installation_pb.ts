@@ -164,7 +164,9 @@ export const ListInstalledEntitiesResponseSchema: GenMessage<ListInstalledEntiti
  */
 export type GetActivationRequest = Message<"soe.v1.GetActivationRequest"> & {
   /**
-   * OpenWhisk's activation id (32 lowercase hex characters).
+   * OpenWhisk's activation id (32 hex characters), or the `uuid` of a RunLambda this
+   * wsk-computer served lately (a wskproxy sends its own activation id there): a successful
+   * reply is a bare "OK", so that is how a proxy finds the record of a call that succeeded.
    *
    * @generated from field: string activation_id = 1;
    */
