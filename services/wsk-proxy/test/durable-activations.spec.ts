@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Writable } from "node:stream";
 import { createLogger } from "@soe/runtime";
 import { type PostgresServer, startPostgresServer } from "@soe/testing";
@@ -31,7 +33,7 @@ afterAll(async () => {
 
 const auth = { authorization: `Basic ${Buffer.from(GUEST_KEY).toString("base64")}` };
 
-async function domainWith(proxy: Parameters<typeof startDomain>[0]["proxy"]) {
+async function domainWith(proxy: NonNullable<Parameters<typeof startDomain>[0]>["proxy"]) {
   const domain = await startDomain({ proxy });
   cleanups.push(() => domain.close());
   return domain;
@@ -156,5 +158,56 @@ describe("activations in a durable store", () => {
     const log = lines.join("");
     expect(log).toContain("the database refused a write");
     expect(log).not.toContain(own.password);
+  });
+});
+
+/** Runs src/main.ts as the wskproxy binary does; resolves with its exit code and output. */
+function wskproxy(args: string[]): Promise<{ code: number | null; output: string }> {
+  const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@soe/source", "--import", "tsx", main, ...args],
+    { env: { ...process.env, LOG_PRETTY: "0" } },
+  );
+  let output = "";
+  child.stdout.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr.on("data", (chunk) => {
+    output += chunk;
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  return new Promise((resolve) =>
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
+}
+
+describe("wskproxy --activation-store", () => {
+  it("is listed with its default and the retention options", async () => {
+    const run = await wskproxy(["--help"]);
+    expect(run.code).toBe(0);
+    for (const text of [
+      "--activation-store",
+      "(default: memory)",
+      "--activation-max-count",
+      "--activation-max-age",
+    ]) {
+      expect(run.output).toContain(text);
+    }
+  });
+
+  it("stops the start on a store it does not know, without repeating a password", async () => {
+    const run = await wskproxy([
+      "--wsk-api-root",
+      "http://127.0.0.1:0",
+      "--activation-store",
+      "mysql://soe:hunter2@db/x",
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.output).toContain("--activation-store must be memory, sqlite:PATH or postgres://");
+    expect(run.output).not.toContain("hunter2");
   });
 });
