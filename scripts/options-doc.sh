@@ -3,7 +3,7 @@
 # reference never drifts from the code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bins=(edgecontroller edgerouter edgecomputer edgecomputerwsk wskproxy openwhisk-mock edgeclient forwardingtableclient edgecomputerclient)
+bins=(edgecontroller edgerouter edgecomputer edgecomputerwsk wskproxy edgeconsole openwhisk-mock edgeclient forwardingtableclient edgecomputerclient)
 {
   echo "# Options of every binary"
   echo

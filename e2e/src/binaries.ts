@@ -11,6 +11,7 @@ const BINARIES = {
   edgecomputer: { dir: "services/computer", entry: "main" },
   edgecomputerwsk: { dir: "services/wsk-computer", entry: "main" },
   wskproxy: { dir: "services/wsk-proxy", entry: "main" },
+  edgeconsole: { dir: "services/console", entry: "main" },
   "openwhisk-mock": { dir: "packages/openwhisk-mock", entry: "main" },
   edgeclient: { dir: "packages/cli", entry: "edgeclient" },
   forwardingtableclient: { dir: "packages/cli", entry: "forwardingtableclient" },

@@ -2,6 +2,7 @@
 import { prefixedWriter } from "./process-output.js";
 import { baseEnv } from "./process-supervisor.js";
 import {
+  CONSOLE,
   COPY_LAMBDA,
   GUEST_KEY,
   NATIVE_LAMBDA,
@@ -22,6 +23,7 @@ const options = {
   prettyLogs: true,
   proxyLogLevel: "debug",
   labelInstallations: true,
+  console: true,
 } as const;
 const names = seedTopology(options).processes.map((p) => p.name);
 const width = Math.max(...names.map((n) => n.length), "launcher".length);
@@ -90,6 +92,8 @@ function tryNext(s: SeedScenario): string[] {
     "",
     `Serverless on Edge is up: the OpenWhisk API at ${api} (guest key ${GUEST_KEY})`,
     `routes ${COPY_LAMBDA} to ${SEED.ow1} and ${SEED.ow2}, and ${NATIVE_LAMBDA} to a simulated computer, through the router at ${s.routerEndpoint}.`,
+    "",
+    `The domain, live in a browser: ${s.ports.url(CONSOLE)}/`,
     "",
     "Try, in another shell at the repository root (only node and curl needed):",
     "",

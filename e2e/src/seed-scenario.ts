@@ -26,6 +26,9 @@ export const SEED = {
   proxy: "proxy",
 } as const;
 
+/** The edge console's process name, when the scenario starts it (`console: true`). */
+export const CONSOLE = "console";
+
 /** The OpenWhisk action of the seed document, and the simulated lambda of reference §8.2. */
 export const COPY_LAMBDA = "/guest/copy";
 export const NATIVE_LAMBDA = "clambda0";
@@ -47,6 +50,7 @@ export const DEV_PORTS = {
   wsk2: 10001,
   computer: 10002,
   proxy: 20000,
+  console: 6480,
 } as const;
 
 export interface SeedScenarioOptions {
@@ -66,6 +70,8 @@ export interface SeedScenarioOptions {
   readonly reconcilePeriodSeconds?: number;
   /** Labels each wsk-computer `installation=<its OpenWhisk's name>` (`--labels`). */
   readonly labelInstallations?: boolean;
+  /** Starts the edge console too, last (`pnpm dev`, the console's browser test). */
+  readonly console?: boolean;
 }
 
 /** What every process spec of a seed-like domain shares: fixed or free ports, leases, token, logs. */
@@ -251,7 +257,24 @@ export function seedTopology(options: SeedScenarioOptions): Topology {
           ...(options.proxyLogLevel === undefined ? {} : { LOG_LEVEL: options.proxyLogLevel }),
         },
       },
+      ...(options.console ? [consoleSpec(ctx, port("console"))] : []),
     ],
+  };
+}
+
+// Read-only: the token only lets it list installations and their drift.
+function consoleSpec(ctx: SpecContext, port: number): ProcessSpec {
+  return {
+    name: CONSOLE,
+    binary: "edgeconsole",
+    ports: { main: port },
+    args: (p) => [
+      "--server-endpoint",
+      p.endpoint(CONSOLE),
+      "--controller-endpoint",
+      ctx.controllerEndpoint(p),
+    ],
+    env: envWithToken(ctx, "edgeconsole"),
   };
 }
 

@@ -32,7 +32,7 @@ const { values } = parseOrExit({
       help: "seconds between two snapshots of the domain while a page is open",
     },
     maxClients: {
-      type: "number",
+      type: "integer",
       default: 16,
       help: "live pages served at once; more are turned away (503)",
     },
@@ -59,8 +59,7 @@ const token = values.token || undefined;
 if (!(values.refreshInterval > 0))
   usage(`invalid --refresh-interval ${values.refreshInterval}: must be > 0`);
 if (!(values.readTimeout > 0)) usage(`invalid --read-timeout ${values.readTimeout}: must be > 0`);
-if (!(Number.isInteger(values.maxClients) && values.maxClients >= 1))
-  usage(`invalid --max-clients ${values.maxClients}: must be an integer >= 1`);
+if (!(values.maxClients >= 1)) usage(`invalid --max-clients ${values.maxClients}: must be >= 1`);
 for (const option of ["serverEndpoint", "controllerEndpoint"] as const) {
   try {
     parseEndpoint(values[option]);

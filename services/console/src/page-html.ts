@@ -8,6 +8,7 @@ export const CONSOLE_PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Edge domain console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/vendor/uplot.min.css">
 <style>
   :root { --fg: #1d2430; --muted: #667085; --line: #d9dee7; --accent: #2f6fde; --bad: #c0362c;
