@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type PostgresServer, startPostgresServer } from "@soe/testing";
 import {
   COPY_LAMBDA,
   type Domain,
@@ -31,7 +35,7 @@ export const PROXY_DOMAIN = {
  * a shared one would serve each variant in a different state; with one each, every mock sees the
  * same sequence of runs.
  */
-export function proxyTopology(): Topology {
+export function proxyTopology(activationStore = "memory"): Topology {
   const n = PROXY_DOMAIN;
   const env = { LOG_PRETTY: "0" };
   const controller = (p: PortBook) => ["--controller-endpoint", p.endpoint(n.controller)];
@@ -91,7 +95,8 @@ export function proxyTopology(): Topology {
           p.endpoint(n.router),
           ...controller(p),
         ],
-        env,
+        // Through the environment: a postgres:// URL holds a password.
+        env: { ...env, SOE_WSKPROXY_ACTIVATION_STORE: activationStore },
       },
       mock(n.openwhiskDirect),
       mock(n.openwhiskChain),
@@ -99,14 +104,61 @@ export function proxyTopology(): Topology {
   };
 }
 
+/**
+ * BENCH_STORE: the proxy's activation store, to measure what each costs per call (issue 11):
+ * memory (default), sqlite (a file in a temporary folder) or postgres (a real server started
+ * here, from Debian's binaries, on a loopback port).
+ */
+async function openBenchStore(): Promise<{ url: string; close(): Promise<void> }> {
+  const kind = process.env.BENCH_STORE ?? "memory";
+  switch (kind) {
+    case "memory":
+      return { url: "memory", close: async () => {} };
+    case "sqlite": {
+      const dir = mkdtempSync(join(tmpdir(), "soe-bench-store-"));
+      return {
+        url: `sqlite:${join(dir, "activations.db")}`,
+        close: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    }
+    case "postgres": {
+      const server: PostgresServer = await startPostgresServer();
+      return { url: server.url, close: () => server.close() };
+    }
+    default:
+      throw new Error(`BENCH_STORE must be memory, sqlite or postgres, not "${kind}"`);
+  }
+}
+
 /** Starts the domain and waits until the router routes `copy` to the wsk-computer. */
 export async function startProxyDomain(onStarted: (domain: Domain) => void): Promise<Domain> {
-  const domain = await launchDomain(proxyTopology(), {
-    onUnexpectedExit: (name, status) =>
-      process.stderr.write(
-        `[bench] ${name} exited unexpectedly (${status.signal ?? `code ${status.code}`})\n`,
-      ),
-  });
+  const store = await openBenchStore();
+  process.stderr.write(`[bench] activation store: ${process.env.BENCH_STORE ?? "memory"}\n`);
+  let launched: Domain;
+  try {
+    launched = await launchDomain(proxyTopology(store.url), {
+      onUnexpectedExit: (name, status) =>
+        process.stderr.write(
+          `[bench] ${name} exited unexpectedly (${status.signal ?? `code ${status.code}`})\n`,
+        ),
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  // The store outlives the processes that write to it.
+  const domain: Domain = {
+    topology: launched.topology,
+    ports: launched.ports,
+    supervisor: launched.supervisor,
+    async stop() {
+      try {
+        await launched.stop();
+      } finally {
+        await store.close();
+      }
+    },
+  };
   onStarted(domain);
   const { ports } = domain;
   const probe = new DomainProbe(ports.endpoint(PROXY_DOMAIN.controller));
