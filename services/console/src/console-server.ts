@@ -104,6 +104,7 @@ export async function createConsoleServer(options: ConsoleServerOptions): Promis
   const read = options.read ?? (() => (reader as DomainReader).read());
   const watch = new DomainWatch({
     read,
+    clock: options.clock ?? (() => performance.now()),
     intervalMs: options.refreshIntervalMs ?? 1_000,
     maxClients: options.maxClients ?? 16,
     schedule: options.schedule ?? backgroundScheduler,
@@ -133,7 +134,7 @@ export async function createConsoleServer(options: ConsoleServerOptions): Promis
     });
   }
   app.get("/api/snapshot", async (c) =>
-    c.json(watch.latest ?? (await watch.snapshot()), 200, { "cache-control": "no-store" }),
+    c.json(await watch.current(), 200, { "cache-control": "no-store" }),
   );
   app.get("/api/events", (c) => {
     const stream = watch.subscribe();

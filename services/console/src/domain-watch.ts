@@ -10,6 +10,8 @@ export interface DomainWatchOptions {
   readonly intervalMs: number;
   readonly maxClients: number;
   readonly schedule: Scheduler;
+  /** ms, monotonic: how old the latest snapshot is. */
+  readonly clock: () => number;
   /** Told about a pass that threw anyway, for the log. */
   readonly onError?: (error: unknown) => void;
 }
@@ -27,6 +29,8 @@ export class DomainWatch {
   readonly #options: DomainWatchOptions;
   #task: PeriodicTask | undefined;
   #latest: DomainView | undefined;
+  #latestAtMs = Number.NEGATIVE_INFINITY;
+  #reading: Promise<DomainView> | undefined;
 
   constructor(options: DomainWatchOptions) {
     this.#options = options;
@@ -40,19 +44,31 @@ export class DomainWatch {
     return this.#latest;
   }
 
-  /** A client's stream, or undefined when the feed is full. */
+  /**
+   * A client's stream, or undefined when the feed is full. It starts with the latest snapshot
+   * when that is recent; otherwise with the pass that the first watcher starts at once.
+   */
   subscribe(): ReadableStream<Uint8Array> | undefined {
-    const latest = this.#latest;
+    const latest = this.#recent();
     return this.feed.subscribe(
       latest === undefined ? undefined : sseFrame(JSON.stringify(latest), SNAPSHOT_EVENT),
     );
   }
 
-  /** One pass now, outside the schedule (for `GET /api/snapshot`). */
-  async snapshot(): Promise<DomainView> {
-    const view = assembleDomainView(await this.#options.read());
-    this.#latest = view;
-    return view;
+  /**
+   * A snapshot at most one interval old (for `GET /api/snapshot`): the latest when it is recent
+   * enough, else one pass now, shared by every caller waiting meanwhile, so that requests, however
+   * many, never read the domain more often than the feed does.
+   */
+  current(): Promise<DomainView> {
+    const latest = this.#recent();
+    return latest === undefined ? this.#read() : Promise.resolve(latest);
+  }
+
+  #recent(): DomainView | undefined {
+    return this.#options.clock() - this.#latestAtMs < this.#options.intervalMs
+      ? this.#latest
+      : undefined;
   }
 
   async close(): Promise<void> {
@@ -77,7 +93,21 @@ export class DomainWatch {
   }
 
   async #pass(): Promise<void> {
-    const view = await this.snapshot();
+    const view = await this.#read();
     this.feed.publish(sseFrame(JSON.stringify(view), SNAPSHOT_EVENT));
+  }
+
+  #read(): Promise<DomainView> {
+    this.#reading ??= (async () => {
+      try {
+        const view = assembleDomainView(await this.#options.read());
+        this.#latest = view;
+        this.#latestAtMs = this.#options.clock();
+        return view;
+      } finally {
+        this.#reading = undefined;
+      }
+    })();
+    return this.#reading;
   }
 }
