@@ -14,11 +14,13 @@ import {
 import type { Hono } from "hono";
 import { ActionLister, controllerLambdaSource } from "./action-lister.js";
 import type { ActivationStore } from "./activation-store.js";
+import { registerActivationStoreMetrics } from "./activation-store-metrics.js";
 import {
   describeActivationStore,
   openActivationStore,
   parseActivationStoreUrl,
 } from "./activation-store-url.js";
+import { BufferedActivationStore } from "./buffered-activation-store.js";
 import { createDeploymentClient, DomainDeployment } from "./domain-deployment.js";
 import { DomainInvoker } from "./domain-invoker.js";
 import { DEFAULT_KEYS } from "./key-file.js";
@@ -194,6 +196,8 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
     await closeStore();
     throw error;
   }
+  if (store instanceof BufferedActivationStore)
+    registerActivationStoreMetrics(server.metrics, store);
   logger.info(
     {
       url: server.url,

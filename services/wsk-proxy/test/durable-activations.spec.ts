@@ -155,6 +155,9 @@ describe("activations in a durable store", () => {
     await expect(store.flush()).rejects.toThrow();
     expect(store.health.failures).toBeGreaterThan(0);
     expect(store.health.pending).toBe(1);
+    const metrics = await (await fetch(`${domain.proxy.url}/metrics`)).text();
+    expect(metrics).toContain("wskproxy_activation_store_pending 1\n");
+    expect(metrics).toMatch(/wskproxy_activation_store_failures_total [1-9]/);
     const log = lines.join("");
     expect(log).toContain("the database refused a write");
     expect(log).not.toContain(own.password);
