@@ -250,6 +250,19 @@ describe("edgeconsole against a real controller, router and computer", () => {
     }
   });
 
+  test("shows an empty domain and why when the controller cannot be reached", async () => {
+    // A port that was just free: nothing listens there.
+    const { controller } = await domain();
+    const endpoint = controller.endpoint;
+    await controller.close();
+    const console = await startConsole({ controllerEndpoint: endpoint, readTimeoutMs: 500 });
+    const view = await snapshot(console.url);
+    expect(view.controller.endpoint).toBe(endpoint);
+    expect(view.controller.error).toMatch(/^(unavailable|deadline_exceeded): /);
+    expect(view.installations.error).toMatch(/^(unavailable|deadline_exceeded): /);
+    expect([view.routers, view.computers, view.lambdas]).toEqual([[], [], []]);
+  });
+
   test("a live feed carries one snapshot per interval, each newer than the last", async () => {
     const { controller } = await domain();
     const console = await startConsole({ controllerEndpoint: controller.endpoint });
