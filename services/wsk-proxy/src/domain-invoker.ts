@@ -22,7 +22,7 @@ import {
   outcomeOfRpcError,
 } from "./invocation.js";
 import { logInvocation } from "./invocation-log.js";
-import { pendingRecord } from "./pending-activation.js";
+import { pendingRecord, withLogsUnread } from "./pending-activation.js";
 import { PendingActivations } from "./pending-activations.js";
 
 export interface InvocationRequest {
@@ -114,14 +114,18 @@ export class DomainInvoker {
   #closing = false;
   /** Reads of the activations this invoker stored, accepted ones completed from their backend. */
   readonly activations: PendingActivations;
+  /** Whether a record answered at once can have its logs read later (the installations known). */
+  readonly #logsReadable: boolean;
 
   constructor(options: DomainInvokerOptions) {
     this.#options = options;
     this.#clock = options.clock ?? Date.now;
     this.#ownBackend = options.backend === undefined ? new InstallationActivations() : undefined;
+    const backend = options.backend ?? (this.#ownBackend as BackendActivations);
+    this.#logsReadable = backend.find !== undefined;
     this.activations = new PendingActivations({
       store: options.store,
-      backend: options.backend ?? (this.#ownBackend as BackendActivations),
+      backend,
       logger: options.logger,
     });
   }
@@ -226,7 +230,8 @@ export class DomainInvoker {
           result: resolved.result,
           actionFacts,
         });
-        await this.#store(record);
+        // Stored marked, answered without the mark: its logs are read when it is first read.
+        await this.#store(this.#logsReadable ? withLogsUnread(record) : record);
         return { kind: "activation", httpStatus: resolved.httpStatus, record };
       }
       case "still-running":

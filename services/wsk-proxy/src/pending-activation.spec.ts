@@ -3,9 +3,13 @@ import { describe, expect, it } from "vitest";
 import { buildActivationRecord } from "./activation-record.js";
 import {
   completeRecord,
+  logsUnread,
   PENDING_ANNOTATION,
   pendingOf,
   pendingRecord,
+  withBackendDetails,
+  withLogsUnread,
+  withoutMarks,
 } from "./pending-activation.js";
 
 const PROXY_ID = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -124,5 +128,29 @@ describe("pending activation records", () => {
       response: { status: "application error", result: { error: "no" } },
     });
     expect(final.annotations.map((a) => a.key)).toEqual(["path", "waitTime", "timeout"]);
+  });
+});
+
+describe("records answered at once", () => {
+  it("are marked until their logs are read, and shown without the mark", () => {
+    const marked = withLogsUnread(placeholder);
+    expect(logsUnread(marked)).toBe(true);
+    expect(logsUnread(placeholder)).toBe(false);
+    expect(withoutMarks(marked)).toEqual(placeholder);
+    expect(withoutMarks(placeholder)).toBe(placeholder);
+  });
+
+  it("take the backend's logs and what the proxy did not know, and keep what their caller saw", () => {
+    const final = withBackendDetails(withLogsUnread(placeholder), backendRecord);
+    expect(final).toEqual({
+      ...placeholder,
+      logs: backendRecord.logs,
+      annotations: [
+        ...placeholder.annotations,
+        { key: "kind", value: "nodejs:20" },
+        { key: "limits", value: { concurrency: 1, logs: 10, memory: 256, timeout: 60000 } },
+        { key: "initTime", value: 12 },
+      ],
+    });
   });
 });

@@ -44,6 +44,66 @@ function isBackendActivation(value: unknown): value is BackendActivation {
   return typeof activationId === "string" && typeof installation === "string";
 }
 
+/**
+ * The annotation that marks a stored record whose logs were not read yet: the record of a call
+ * answered at once (the RunLambda reply carries no logs), whose backend record, if an OpenWhisk
+ * ran it, is read the first time a client asks for the activation. Never shown either.
+ */
+export const LOGS_UNREAD_ANNOTATION = "soe-logs-unread";
+
+export function withLogsUnread(record: ActivationRecord): ActivationRecord {
+  return {
+    ...record,
+    annotations: [...record.annotations, { key: LOGS_UNREAD_ANNOTATION, value: true }],
+  };
+}
+
+export function logsUnread(record: ActivationRecord): boolean {
+  return record.annotations.some((a) => a.key === LOGS_UNREAD_ANNOTATION);
+}
+
+/** The record as a client sees it: without the proxy's own marks. */
+export function withoutMarks(record: ActivationRecord): ActivationRecord {
+  const marked = record.annotations.some(
+    (a) => a.key === LOGS_UNREAD_ANNOTATION || a.key === PENDING_ANNOTATION,
+  );
+  if (!marked) return record;
+  return {
+    ...record,
+    annotations: record.annotations.filter(
+      (a) => a.key !== LOGS_UNREAD_ANNOTATION && a.key !== PENDING_ANNOTATION,
+    ),
+  };
+}
+
+/**
+ * A record answered at once, with what its backend's record adds: the logs, and the action's
+ * `kind`, `limits` and `initTime` when the proxy did not know them. The rest stays as its caller
+ * was answered (OpenWhisk's blocking answer and its later GET differ in the logs only).
+ */
+export function withBackendDetails(
+  record: ActivationRecord,
+  backend: ActivationRecord,
+): ActivationRecord {
+  const shown = withoutMarks(record);
+  const keys = new Set(shown.annotations.map((a) => a.key));
+  const added: KeyValue[] = [];
+  const annotations: unknown = backend.annotations;
+  for (const annotation of Array.isArray(annotations) ? annotations : []) {
+    const key = annotation?.key;
+    if ((ACTION_ANNOTATIONS.has(key) || key === "initTime") && !keys.has(key)) {
+      added.push(annotation);
+      keys.add(key);
+    }
+  }
+  const logs: unknown = backend.logs;
+  return {
+    ...shown,
+    logs: Array.isArray(logs) ? logs.filter((line) => typeof line === "string") : [],
+    annotations: [...shown.annotations, ...added],
+  };
+}
+
 /** The backend of a pending record; undefined for a final one. */
 export function pendingOf(record: ActivationRecord): BackendActivation | undefined {
   const value = record.annotations.find((a) => a.key === PENDING_ANNOTATION)?.value;
@@ -68,8 +128,8 @@ export function completeRecord(
   backend: ActivationRecord,
 ): ActivationRecord {
   const kept = new Map<string, KeyValue>();
-  for (const annotation of pending.annotations) {
-    if (annotation.key !== PENDING_ANNOTATION) kept.set(annotation.key, annotation);
+  for (const annotation of withoutMarks(pending).annotations) {
+    kept.set(annotation.key, annotation);
   }
   // The domain's facts (a version of its own, `limits`) win over an installation's copy.
   const domainKnows = kept.has("limits");

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildActivationRecord } from "./activation-record.js";
 import { MemoryActivationStore } from "./activation-store.js";
 import type { BackendActivations } from "./backend-activations.js";
-import { pendingOf, pendingRecord } from "./pending-activation.js";
+import { logsUnread, pendingOf, pendingRecord, withLogsUnread } from "./pending-activation.js";
 import { PendingActivations } from "./pending-activations.js";
 
 const logger = createLogger({ name: "test", level: "silent" });
@@ -31,11 +31,17 @@ function fakeBackend() {
   const records = new Map<string, ActivationRecord>();
   const calls: string[] = [];
   let failing = false;
+  const byCaller = new Map<string, ActivationRecord>();
   const backend: BackendActivations = {
     async get(installation, activationId) {
       calls.push(`${installation} ${activationId}`);
       if (failing) throw new Error("connect ECONNREFUSED");
       return records.get(activationId);
+    },
+    async find(callerId) {
+      calls.push(`find ${callerId}`);
+      if (failing) throw new Error("controller down");
+      return byCaller.get(callerId);
     },
     close() {},
   };
@@ -51,6 +57,13 @@ function fakeBackend() {
     },
     fail(value: boolean) {
       failing = value;
+    },
+    ranAs(callerId: string, logs: string[]) {
+      byCaller.set(callerId, {
+        ...record("f".repeat(32), 1),
+        logs,
+        annotations: [{ key: "kind", value: "nodejs:20" }],
+      });
     },
   };
 }
@@ -120,6 +133,43 @@ describe("PendingActivations", () => {
     const page = await pending.visible(await store.list("guest", {}, { skip: 0, limit: 10 }));
     expect(page.map((r) => r.activationId)).toEqual([id(12), id(10)]);
     expect(page[0]?.response.result).toBe("done");
+  });
+
+  it("reads the logs of a record answered at once the first time it is read, and only then", async () => {
+    const { store, fake, pending } = await setup();
+    await store.put(withLogsUnread(record(id(20), 1_020)));
+    fake.ranAs(id(20), ["stdout: hi"]);
+    const read = await pending.get("guest", id(20));
+    expect(read?.logs).toEqual(["stdout: hi"]);
+    expect(read?.annotations).toContainEqual({ key: "kind", value: "nodejs:20" });
+    expect(logsUnread(read as ActivationRecord)).toBe(false);
+    expect(await store.get("guest", id(20))).toEqual(read);
+    expect(await pending.get("guest", id(20))).toEqual(read);
+    expect(fake.calls).toEqual([`find ${id(20)}`]);
+  });
+
+  it("keeps a record no installation ran without logs, asking once; asks again after a failure", async () => {
+    const { store, fake, pending } = await setup();
+    await store.put(withLogsUnread(record(id(21), 1_021)));
+    await store.put(withLogsUnread(record(id(22), 1_022)));
+    expect((await pending.get("guest", id(21)))?.logs).toEqual([]);
+    expect((await pending.get("guest", id(21)))?.logs).toEqual([]);
+    fake.fail(true);
+    const failed = await pending.get("guest", id(22));
+    expect(failed?.logs).toEqual([]);
+    expect(logsUnread(failed as ActivationRecord)).toBe(false);
+    fake.fail(false);
+    fake.ranAs(id(22), ["stdout: later"]);
+    expect((await pending.get("guest", id(22)))?.logs).toEqual(["stdout: later"]);
+    expect(fake.calls).toEqual([`find ${id(21)}`, `find ${id(22)}`, `find ${id(22)}`]);
+  });
+
+  it("lists records answered at once without their marks and without reading logs", async () => {
+    const { store, fake, pending } = await setup();
+    await store.put(withLogsUnread(record(id(23), 1_023)));
+    const page = await pending.visible(await store.list("guest", {}, { skip: 0, limit: 10 }));
+    expect(page).toEqual([record(id(23), 1_023)]);
+    expect(fake.calls).toEqual([]);
   });
 
   it("keeps namespaces apart: a pending record of another namespace is not found", async () => {

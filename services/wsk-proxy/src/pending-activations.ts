@@ -2,7 +2,13 @@ import type { ActivationRecord } from "@soe/openwhisk";
 import type { Logger } from "@soe/runtime";
 import type { ActivationStore } from "./activation-store.js";
 import type { BackendActivations } from "./backend-activations.js";
-import { completeRecord, pendingOf } from "./pending-activation.js";
+import {
+  completeRecord,
+  logsUnread,
+  pendingOf,
+  withBackendDetails,
+  withoutMarks,
+} from "./pending-activation.js";
 
 export interface PendingActivationsOptions {
   readonly store: ActivationStore;
@@ -11,11 +17,14 @@ export interface PendingActivationsOptions {
 }
 
 /**
- * Completes accepted invocations when they are read: a pending record (pending-activation.ts)
- * is completed from the installation that runs it, the final record replaces it in the store,
- * and until then it reads as absent, as OpenWhisk answers 404 for an activation it has not
- * written yet (openwhisk-api.md §4) — clients poll that. Lazy, so an activation nobody reads
- * costs nothing; concurrent reads of one id share one fetch.
+ * Completes records from their backends when they are read (pending-activation.ts):
+ * - a pending record (an accepted invocation) from the installation that runs it; until then it
+ *   reads as absent, as OpenWhisk answers 404 for an activation it has not written yet
+ *   (openwhisk-api.md §4) — clients poll that;
+ * - a record answered at once gets its logs from whichever installation ran it, if any did.
+ * The completed record replaces the stored one. Lazy, so an activation nobody reads costs
+ * nothing; concurrent reads of one id share one fetch. Listings complete pending records but
+ * read no logs: a page of 200 must not fan out to every installation 200 times.
  */
 export class PendingActivations {
   readonly #options: PendingActivationsOptions;
@@ -33,26 +42,68 @@ export class PendingActivations {
 
   /** A page of stored records as a client may see them: pending ones completed, or left out. */
   async visible(records: readonly ActivationRecord[]): Promise<ActivationRecord[]> {
-    const completed = await Promise.all(records.map((record) => this.complete(record)));
+    const completed = await Promise.all(
+      records.map((record) =>
+        pendingOf(record) === undefined ? withoutMarks(record) : this.complete(record),
+      ),
+    );
     return completed.filter((record) => record !== undefined);
   }
 
-  /** A final record as it is; a pending one completed, or undefined while it still runs. */
+  /**
+   * A record as a client may see it: a final one as it is, with its logs read first if they
+   * were not; a pending one completed, or undefined while it still runs.
+   */
   complete(record: ActivationRecord): Promise<ActivationRecord | undefined> {
-    if (pendingOf(record) === undefined) return Promise.resolve(record);
+    const pending = pendingOf(record) !== undefined;
+    if (!pending && !logsUnread(record)) return Promise.resolve(record);
     const key = record.activationId;
     let fetching = this.#fetching.get(key);
     if (fetching === undefined) {
-      fetching = this.#fetch(record).finally(() => this.#fetching.delete(key));
+      fetching = (pending ? this.#fetch(record) : this.#fetchLogs(record)).finally(() =>
+        this.#fetching.delete(key),
+      );
       this.#fetching.set(key, fetching);
     }
     return fetching;
   }
 
+  async #fetchLogs(record: ActivationRecord): Promise<ActivationRecord> {
+    const { backend, logger } = this.#options;
+    if (backend.find === undefined) return withoutMarks(record);
+    let found: ActivationRecord | undefined;
+    try {
+      found = await backend.find(record.activationId);
+    } catch (err) {
+      // Shown without logs now, not stored: the next read asks again.
+      logger.warn(
+        { err, activationId: record.activationId },
+        "cannot read the activation's logs from the installations",
+      );
+      return withoutMarks(record);
+    }
+    // None found: a native computer ran it, or its installation forgot it; asked once only.
+    const final = found === undefined ? withoutMarks(record) : withBackendDetails(record, found);
+    await this.#keep(final);
+    return final;
+  }
+
+  async #keep(record: ActivationRecord): Promise<void> {
+    try {
+      await this.#options.store.put(record);
+    } catch (err) {
+      // Served anyway; the next read fetches it again.
+      this.#options.logger.error(
+        { err, activationId: record.activationId },
+        "completed activation not stored",
+      );
+    }
+  }
+
   async #fetch(pending: ActivationRecord): Promise<ActivationRecord | undefined> {
     const backend = pendingOf(pending);
     if (backend === undefined) return pending;
-    const { logger, store } = this.#options;
+    const { logger } = this.#options;
     let found: ActivationRecord | undefined;
     try {
       found = await this.#options.backend.get(backend.installation, backend.activationId);
@@ -66,12 +117,7 @@ export class PendingActivations {
     }
     if (found === undefined) return undefined;
     const final = completeRecord(pending, found);
-    try {
-      await store.put(final);
-    } catch (err) {
-      // Served anyway; the next read fetches it again.
-      logger.error({ err, activationId: final.activationId }, "completed activation not stored");
-    }
+    await this.#keep(final);
     logger.debug(
       { activationId: final.activationId, backend, status: final.response.status },
       "accepted activation completed",
