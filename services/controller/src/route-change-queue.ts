@@ -1,9 +1,12 @@
-import type { RouterOp } from "./install-plan.js";
+import type { RouteEntry, RouterOp } from "./install-plan.js";
 
-/** One group of a table-sync batch: the same change of (lambda, destination) for each lambda. */
+/**
+ * One group of a table-sync batch: the same change of (lambda, destination) for each lambda.
+ * Shared between routers (and batches) when it stands for one whole operation: never mutated.
+ */
 export interface RouteChangeSet {
   readonly destination: string;
-  readonly lambdas: string[];
+  readonly lambdas: readonly string[];
   readonly weight: number;
   readonly final: boolean;
   readonly remove: boolean;
@@ -19,13 +22,7 @@ export interface TakenChanges {
   readonly pairs: number;
 }
 
-interface PairChange {
-  readonly lambda: string;
-  readonly destination: string;
-  readonly weight: number;
-  readonly final: boolean;
-  readonly remove: boolean;
-}
+const REMOVED = Symbol("removed");
 
 /**
  * One router's forwarding-table operations not sent yet, as the installer planned them. Pushing
@@ -100,20 +97,14 @@ export class RouteChangeQueue {
       snapshot = true;
       this.#head++;
     }
-    const byPair = new Map<string, PairChange>();
+    const slices: Slice[] = [];
     let taken = 0;
     while (taken < maxPairs && this.#head < this.#ops.length) {
       const op = this.#ops[this.#head] as RouterOp;
       if (op.kind === "flush") break; // not reached: push keeps flushes at the head
       const total = size(op);
       const end = Math.min(total, this.#offset + (maxPairs - taken));
-      for (let i = this.#offset; i < end; i++) {
-        const change = pairChange(op, i);
-        const key = `${change.lambda.length}:${change.lambda}${change.destination}`;
-        // Re-inserted, so that the group order follows the last change of each pair.
-        byPair.delete(key);
-        byPair.set(key, change);
-      }
+      slices.push({ op, from: this.#offset, to: end, whole: this.#offset === 0 && end === total });
       taken += end - this.#offset;
       if (end < total) {
         this.#offset = end;
@@ -124,7 +115,7 @@ export class RouteChangeQueue {
     }
     this.#pairs -= taken;
     this.#compact();
-    return { snapshot, changes: group(byPair.values()), pairs: taken };
+    return { snapshot, changes: sharedChanges(slices) ?? coalesced(slices), pairs: taken };
   }
 
   // A moving head, compacted now and then: no O(n) shift per batch.
@@ -150,33 +141,124 @@ function size(op: RouterOp): number {
   }
 }
 
-function pairChange(op: Exclude<RouterOp, { kind: "flush" }>, i: number): PairChange {
-  if (op.kind === "remove") {
-    return {
-      lambda: op.lambdas[i] as string,
-      destination: op.destination,
-      weight: 0,
-      final: false,
-      remove: true,
-    };
-  }
-  const entry = op.entries[i] as (typeof op.entries)[number];
-  return { ...entry, remove: false };
+/** Part of one queued operation, taken into a batch. */
+interface Slice {
+  readonly op: Exclude<RouterOp, { kind: "flush" }>;
+  readonly from: number;
+  readonly to: number;
+  readonly whole: boolean;
 }
 
-function group(changes: Iterable<PairChange>): RouteChangeSet[] {
-  const groups = new Map<string, RouteChangeSet>();
-  for (const change of changes) {
-    const key = change.remove
-      ? `-${change.destination}`
-      : `${change.final ? "F" : "N"}${change.weight} ${change.destination}`;
-    const existing = groups.get(key);
-    if (existing === undefined) {
-      const { destination, weight, final, remove } = change;
-      groups.set(key, { destination, lambdas: [change.lambda], weight, final, remove });
-    } else {
-      existing.lambdas.push(change.lambda);
+/**
+ * The operation as one RouteChangeSet, if it is one: a computer's pairs (one destination, one
+ * weight and final flag, each lambda once) or their removal. Computed once per operation, which
+ * the installer hands to every router: the same object then goes into every router's batch, and
+ * is encoded once (RouteChangeEncoder).
+ */
+const asSet = new WeakMap<RouterOp, RouteChangeSet | null>();
+
+function oneSet(op: Exclude<RouterOp, { kind: "flush" }>): RouteChangeSet | null {
+  let set = asSet.get(op);
+  if (set !== undefined) return set;
+  set = null;
+  if (op.kind === "remove") {
+    if (new Set(op.lambdas).size === op.lambdas.length) {
+      const { destination, lambdas } = op;
+      set = { destination, lambdas, weight: 0, final: false, remove: true };
+    }
+  } else {
+    const first = op.entries[0];
+    if (
+      first !== undefined &&
+      op.entries.every(
+        (e) =>
+          e.destination === first.destination &&
+          e.weight === first.weight &&
+          e.final === first.final,
+      ) &&
+      new Set(op.entries.map((e) => e.lambda)).size === op.entries.length
+    ) {
+      const { destination, weight, final } = first;
+      set = { destination, lambdas: op.entries.map((e) => e.lambda), weight, final, remove: false };
     }
   }
-  return [...groups.values()];
+  asSet.set(op, set);
+  return set;
+}
+
+/**
+ * The batch as shared sets, when each slice is a whole operation of one set and no destination
+ * comes twice (so no pair does): the common case of a burst of announcements.
+ */
+function sharedChanges(slices: readonly Slice[]): RouteChangeSet[] | undefined {
+  const changes: RouteChangeSet[] = [];
+  const destinations = new Set<string>();
+  for (const slice of slices) {
+    if (!slice.whole) return undefined;
+    const set = oneSet(slice.op);
+    if (set === null || destinations.has(set.destination)) return undefined;
+    destinations.add(set.destination);
+    changes.push(set);
+  }
+  return changes;
+}
+
+/** Each pair once, as its last change in the batch left it, grouped per destination. */
+function coalesced(slices: readonly Slice[]): RouteChangeSet[] {
+  // destination → lambda → its last change (REMOVED for a removal). Nested maps keyed by the
+  // installer's own strings: no key is built per pair.
+  const byDestination = new Map<string, Map<string, RouteEntry | typeof REMOVED>>();
+  const forDestination = (destination: string) => {
+    let lambdas = byDestination.get(destination);
+    if (lambdas === undefined) {
+      lambdas = new Map();
+      byDestination.set(destination, lambdas);
+    }
+    return lambdas;
+  };
+  for (const { op, from, to } of slices) {
+    if (op.kind === "remove") {
+      const map = forDestination(op.destination);
+      for (let i = from; i < to; i++) map.set(op.lambdas[i] as string, REMOVED);
+    } else {
+      let destination: string | undefined;
+      let map: Map<string, RouteEntry | typeof REMOVED> | undefined;
+      for (let i = from; i < to; i++) {
+        const entry = op.entries[i] as RouteEntry;
+        if (entry.destination !== destination || map === undefined) {
+          destination = entry.destination;
+          map = forDestination(destination);
+        }
+        map.set(entry.lambda, entry);
+      }
+    }
+  }
+  return group(byDestination);
+}
+
+/** Groups each destination's pairs by what happens to them (usually one group: a computer's). */
+function group(
+  byDestination: Map<string, Map<string, RouteEntry | typeof REMOVED>>,
+): RouteChangeSet[] {
+  const changes: RouteChangeSet[] = [];
+  for (const [destination, lambdas] of byDestination) {
+    const groups: (RouteChangeSet & { lambdas: string[] })[] = [];
+    for (const [lambda, change] of lambdas) {
+      const remove = change === REMOVED;
+      const weight = remove ? 0 : change.weight;
+      const final = remove ? false : change.final;
+      let found: (RouteChangeSet & { lambdas: string[] }) | undefined;
+      for (const g of groups) {
+        if (g.remove === remove && g.weight === weight && g.final === final) {
+          found = g;
+          break;
+        }
+      }
+      if (found === undefined)
+        groups.push({ destination, lambdas: [lambda], weight, final, remove });
+      else found.lambdas.push(lambda);
+    }
+    for (const g of groups) changes.push(g);
+  }
+  return changes;
 }

@@ -266,13 +266,20 @@ export class RouterTableSync {
 
   #markDirty(router: string): void {
     this.#dirty.add(router);
-    if (this.#pumpScheduled) return;
+    if (!this.#pumpScheduled) this.#schedulePump();
+  }
+
+  // One router per turn of the event loop: building and encoding a batch takes a few
+  // milliseconds, and announcements waiting in between must not wait for every router's.
+  #schedulePump(): void {
     this.#pumpScheduled = true;
     this.#defer(() => {
       this.#pumpScheduled = false;
-      const dirty = [...this.#dirty];
-      this.#dirty.clear();
-      for (const r of dirty) this.#pump(r);
+      const router = this.#dirty.values().next().value;
+      if (router === undefined) return;
+      this.#dirty.delete(router);
+      this.#pump(router);
+      if (this.#dirty.size > 0 && !this.#pumpScheduled) this.#schedulePump();
     });
   }
 
@@ -438,7 +445,7 @@ export class RouterTableSync {
         }
         if (state.mode === "configure") return;
         if (!this.#busy(state)) listener?.idle?.(router);
-        this.#pump(router);
+        else this.#markDirty(router);
       })
       .finally(() => this.#running.delete(running));
     this.#running.add(running);
