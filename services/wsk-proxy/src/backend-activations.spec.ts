@@ -72,4 +72,10 @@ describe("InstallationActivations", () => {
       backend.close();
     }
   });
+
+  it("opens no connection once closed", async () => {
+    const backend = new InstallationActivations({ token: TOKEN });
+    backend.close();
+    await expect(backend.get(wsk.serverEndpoint, "0".repeat(32))).rejects.toThrow(/closing/);
+  });
 });

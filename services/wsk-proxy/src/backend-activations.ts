@@ -53,6 +53,7 @@ export class InstallationActivations implements BackendActivations {
   readonly #timeoutMs: number;
   readonly #options: InstallationActivationsOptions;
   #installations: { readonly at: number; readonly list: Promise<string[]> } | undefined;
+  #closed = false;
   readonly find: BackendActivations["find"];
 
   constructor(options: InstallationActivationsOptions = {}) {
@@ -69,6 +70,8 @@ export class InstallationActivations implements BackendActivations {
   }
 
   async get(installation: string, activationId: string): Promise<ActivationRecord | undefined> {
+    // A read during shutdown must not open a connection that nothing closes.
+    if (this.#closed) throw new Error("the proxy is closing");
     const client = createClient(soev1.InstallationService, this.#pool.get(installation));
     const answer = await client.getActivation({ activationId }, { timeoutMs: this.#timeoutMs });
     if (!answer.found) return undefined;
@@ -115,6 +118,7 @@ export class InstallationActivations implements BackendActivations {
   }
 
   close(): void {
+    this.#closed = true;
     this.#pool.close();
   }
 }
