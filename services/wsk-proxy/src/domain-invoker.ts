@@ -207,7 +207,6 @@ export class DomainInvoker {
       outcome = outcomeOfRpcError(failure);
     }
     const end = this.#clock();
-    const actionFacts = await this.#factsOf(request);
     const resolved =
       outcome.kind === "no-route" ? await this.#noRoute(lambda, outcome.allUnreachable) : outcome;
     logInvocation(logger, {
@@ -228,7 +227,7 @@ export class DomainInvoker {
           end,
           status: resolved.status,
           result: resolved.result,
-          actionFacts,
+          actionFacts: await this.#factsOf(request),
         });
         // Stored marked, answered without the mark: its logs are read when it is first read.
         await this.#store(this.#logsReadable ? withLogsUnread(record) : record);
@@ -245,7 +244,7 @@ export class DomainInvoker {
             end,
             status: ActivationStatus.success,
             result: {},
-            actionFacts,
+            actionFacts: await this.#factsOf(request),
           });
           await this.#store(pendingRecord(placeholder, resolved.backend));
         }
