@@ -30,14 +30,6 @@ export interface RouteChangeSet {
   readonly remove: boolean;
 }
 
-/** A pair as a snapshot states it. */
-export interface RouteRow {
-  readonly lambda: string;
-  readonly destination: string;
-  readonly weight: number;
-  readonly final: boolean;
-}
-
 /**
  * Throws what ForwardingTable.change would (InvalidWeight, InvalidDestination) for the first
  * change that cannot be applied, or InvalidLambda for an empty lambda name; checked before a batch
@@ -86,10 +78,12 @@ export interface RouterTablesOptions {
  */
 export class RouterTables {
   readonly numTables = 2;
-  readonly #tables: readonly [ForwardingTable, ForwardingTable];
-  readonly #optimizers: readonly [LocalOptimizer, LocalOptimizer];
+  readonly #options: RouterTablesOptions;
+  #tables: readonly [ForwardingTable, ForwardingTable];
+  #optimizers: readonly [LocalOptimizer, LocalOptimizer];
 
   constructor(options: RouterTablesOptions) {
+    this.#options = options;
     this.#tables = [options.makeTable(), options.makeTable()];
     this.#optimizers = [
       options.makeOptimizer(this.#tables[0]),
@@ -142,50 +136,28 @@ export class RouterTables {
     changes: readonly RouteChangeSet[],
     removed?: (lambda: string, destination: string) => void,
   ): void {
-    const [overall, final] = this.#tables;
-    for (const change of changes) {
-      const { destination, weight } = change;
-      for (const lambda of change.lambdas) {
-        if (change.remove) {
-          final.remove(lambda, destination);
-          if (overall.remove(lambda, destination)) removed?.(lambda, destination);
-        } else {
-          overall.change(lambda, destination, weight, change.final);
-          if (change.final) final.change(lambda, destination, weight, true);
-          else final.remove(lambda, destination);
-        }
-      }
-    }
+    applyTo(this.#tables, changes, removed);
   }
 
   /**
-   * Makes the tables hold exactly `rows` (keyed by `routeKey`), as a FLUSH then one CHANGE per
-   * row would, except that a pair held already with the same final flag is kept as it is: its
-   * policy state and learned weight survive a snapshot that only re-states it. Synchronous, like
-   * applyChanges.
+   * Empty tables, apart from the ones serving, to build a snapshot in over several batches
+   * (`StagedTables.apply`); `swap` puts them in service at once.
    */
-  replace(
-    rows: ReadonlyMap<string, RouteRow>,
-    removed?: (lambda: string, destination: string) => void,
-  ): void {
-    const [overall, final] = this.#tables;
-    for (const [id, table] of this.#tables.entries()) {
-      for (const pair of [...table.pairs()]) {
-        const wanted = rows.get(routeKey(pair.lambda, pair.destination));
-        if (wanted !== undefined && (id === OVERALL_TABLE || wanted.final)) continue;
-        table.remove(pair.lambda, pair.destination);
-        if (id === OVERALL_TABLE) removed?.(pair.lambda, pair.destination);
-      }
-    }
-    for (const row of rows.values()) {
-      const { lambda, destination, weight } = row;
-      if (overall.get(lambda, destination)?.final !== row.final) {
-        overall.change(lambda, destination, weight, row.final);
-      }
-      if (row.final && !final.has(lambda, destination)) {
-        final.change(lambda, destination, weight, true);
-      }
-    }
+  stage(): StagedTables {
+    return new StagedTables([this.#options.makeTable(), this.#options.makeTable()]);
+  }
+
+  /**
+   * Serves from `staged` from now on, as a FLUSH then one CHANGE per pair would leave the
+   * tables, but in one step: requests see the old tables or the new ones. Policies and
+   * optimizers start afresh with the new tables, as after a FLUSH.
+   */
+  swap(staged: StagedTables): void {
+    this.#tables = staged.tables;
+    this.#optimizers = [
+      this.#options.makeOptimizer(staged.tables[0]),
+      this.#options.makeOptimizer(staged.tables[1]),
+    ];
   }
 
   /** (lambda, destination) pairs in table #0. */
@@ -275,7 +247,32 @@ export class RouterTables {
   }
 }
 
-/** The key of a pair in snapshot maps; length-prefixed, so no two pairs share one whatever they hold. */
-export function routeKey(lambda: string, destination: string): string {
-  return `${lambda.length}:${lambda}${destination}`;
+/** Tables a snapshot is built in while the old ones serve (RouterTables.stage). */
+export class StagedTables {
+  constructor(readonly tables: readonly [ForwardingTable, ForwardingTable]) {}
+
+  /** As RouterTables.applyChanges, on these tables. */
+  apply(changes: readonly RouteChangeSet[]): void {
+    applyTo(this.tables, changes);
+  }
+}
+
+function applyTo(
+  [overall, final]: readonly [ForwardingTable, ForwardingTable],
+  changes: readonly RouteChangeSet[],
+  removed?: (lambda: string, destination: string) => void,
+): void {
+  for (const change of changes) {
+    const { destination, weight } = change;
+    for (const lambda of change.lambdas) {
+      if (change.remove) {
+        final.remove(lambda, destination);
+        if (overall.remove(lambda, destination)) removed?.(lambda, destination);
+      } else {
+        overall.change(lambda, destination, weight, change.final);
+        if (change.final) final.change(lambda, destination, weight, true);
+        else final.remove(lambda, destination);
+      }
+    }
+  }
 }

@@ -26,11 +26,13 @@ export function tableService(
   logger: Logger,
   options: { readonly sync?: boolean } = {},
 ): TableServices {
-  const forget = (lambda: string, destination: string) => health.forgetRoute(lambda, destination);
+  // As for Configure REMOVE and FLUSH: what the controller took out must not come back with a probe.
+  const sync = new TableSync(tables, {
+    removed: (lambda, destination) => health.forgetRoute(lambda, destination),
+    replaced: () => health.clear(),
+  });
   return {
-    ...(options.sync === false
-      ? {}
-      : { sync: tableSyncService(new TableSync(tables, forget), tables, logger) }),
+    ...(options.sync === false ? {} : { sync: tableSyncService(sync, tables, logger) }),
     configure(conf) {
       const msg = tables.configure(conf);
       if (msg === "OK") {

@@ -16,7 +16,10 @@ const setup = () => {
       makeLocalOptimizer(Conf.parse("type=trivial,period=10,stat=mean").conf, table, time.clock),
   });
   const removed: string[] = [];
-  const sync = new TableSync(tables, (l, d) => removed.push(`${l} ${d}`));
+  const sync = new TableSync(tables, {
+    removed: (l, d) => removed.push(`${l} ${d}`),
+    replaced: () => removed.push("(all)"),
+  });
   const rows = (id = OVERALL_TABLE) =>
     tables.rows(id).map((r) => `${r.lambda} ${r.destination} ${r.weight}${r.final ? " F" : ""}`);
   return { tables, sync, removed, rows };
@@ -65,10 +68,11 @@ describe("TableSync", () => {
   });
 
   it("applies batches in version order with Configure's meaning of final", () => {
-    const { sync, rows } = setup();
+    const { sync, rows, removed } = setup();
     sync.apply(snapshot(0, 1, [set("c1:1", ["l0", "l1"])]));
     sync.apply(batch(1, 2, [set("r2:1", ["l0"], false), drop("c1:1", ["l1"])]));
     expect(rows()).toEqual(["l0 c1:1 1 F", "l0 r2:1 1"]);
+    expect(removed).toEqual(["(all)", "l1 c1:1"]);
     expect(rows(FINAL_TABLE)).toEqual(["l0 c1:1 1 F"]);
     sync.apply(batch(2, 3, [set("c1:1", ["l0"], false, 2)]));
     expect(rows(FINAL_TABLE)).toEqual([]);
@@ -122,8 +126,9 @@ describe("TableSync", () => {
   });
 
   it("keeps serving the old table while snapshot parts are staged, then swaps", () => {
-    const { sync, rows, removed } = setup();
+    const { sync, rows, removed, tables } = setup();
     sync.apply(snapshot(0, 1, [set("old:1", ["l0"]), set("c1:1", ["l0"])]));
+    removed.length = 0;
     const first = sync.apply(snapshot(0, 2, [set("c1:1", ["l0", "l1"])], true));
     expect(first).toMatchObject({ staged: true, held: { version: 1n } });
     sync.apply(snapshot(2, 3, [set("c2:1", ["l1"]), drop("c1:1", ["l1"])], true));
@@ -131,15 +136,18 @@ describe("TableSync", () => {
     expect(sync.apply(snapshot(3, 4, [set("r9:1", ["l2"], false)])).held.version).toBe(4n);
     expect(rows()).toEqual(["l0 c1:1 1 F", "l1 c2:1 1 F", "l2 r9:1 1"]);
     expect(rows(FINAL_TABLE)).toEqual(["l0 c1:1 1 F", "l1 c2:1 1 F"]);
-    expect(removed).toEqual(["l0 old:1"]);
+    expect(removed).toEqual(["(all)"]);
+    expect(tables.select("l1", false)).toBe("c2:1");
   });
 
-  it("keeps the learned weight of a pair a snapshot only re-states", () => {
+  it("replaces the tables as a flush then changes would, learned weights included", () => {
     const { sync, tables, rows } = setup();
     sync.apply(snapshot(0, 1, [set("c1:1", ["l0"])]));
     tables.table(OVERALL_TABLE).updateWeight("l0", "c1:1", 0.25);
     sync.apply(snapshot(0, 2, [set("c1:1", ["l0"]), set("c2:1", ["l0"])]));
-    expect(rows()).toEqual(["l0 c1:1 0.25 F", "l0 c2:1 1 F"]);
+    expect(rows()).toEqual(["l0 c1:1 1 F", "l0 c2:1 1 F"]);
+    // The optimizers follow the new tables: their periodic work still runs.
+    expect(() => tables.poll()).not.toThrow();
   });
 
   it("refuses a snapshot part whose earlier parts it does not hold", () => {

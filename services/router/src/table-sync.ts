@@ -1,9 +1,8 @@
 import {
   checkChanges,
   type RouteChangeSet,
-  type RouteRow,
   type RouterTables,
-  routeKey,
+  type StagedTables,
 } from "./router-tables.js";
 
 /** Where the tables stand (`soe.v1.TableVersion`). */
@@ -53,27 +52,34 @@ export interface BatchOutcome {
 interface Staging {
   readonly epoch: string;
   version: bigint;
-  readonly rows: Map<string, RouteRow>;
+  readonly tables: StagedTables;
+}
+
+/** What the router's other parts hear of table-sync changes (health forgets its probes). */
+export interface TableSyncHooks {
+  /** A batch took the pair out of the tables. */
+  removed?(lambda: string, destination: string): void;
+  /** A snapshot replaced the tables, as a FLUSH would have emptied them. */
+  replaced?(): void;
 }
 
 const NEVER_SYNCED: HeldVersion = { epoch: "", version: 0n };
 
 /**
  * The router's half of `soe.v1.TableSyncService` (see table_sync.proto): versioned batches applied
- * to the tables entirely or not at all, and snapshots staged aside part by part while the old
- * table keeps serving, swapped in with the last part. Pure and synchronous: the RPC handler only
- * maps outcomes and errors.
+ * to the tables entirely or not at all, and snapshots built part by part in tables of their own
+ * while the old ones keep serving, swapped in with the last part (one step, however large the
+ * table). Pure and synchronous: the RPC handler only maps outcomes and errors.
  */
 export class TableSync {
   readonly #tables: RouterTables;
-  readonly #removed: ((lambda: string, destination: string) => void) | undefined;
+  readonly #hooks: TableSyncHooks;
   #held: HeldVersion = NEVER_SYNCED;
   #staging: Staging | undefined;
 
-  /** `removed` hears of every pair a batch took out of the tables (health forgets its probes). */
-  constructor(tables: RouterTables, removed?: (lambda: string, destination: string) => void) {
+  constructor(tables: RouterTables, hooks: TableSyncHooks = {}) {
     this.#tables = tables;
-    this.#removed = removed;
+    this.#hooks = hooks;
   }
 
   get held(): HeldVersion {
@@ -96,7 +102,9 @@ export class TableSync {
       throw new VersionMismatch(this.#held, batch);
     }
     check(batch.changes);
-    this.#tables.applyChanges(batch.changes, this.#removed);
+    this.#tables.applyChanges(batch.changes, (lambda, destination) =>
+      this.#hooks.removed?.(lambda, destination),
+    );
     this.#held = { epoch: batch.epoch, version: batch.toVersion };
     return { held: this.#held, staged: false, pairs };
   }
@@ -113,25 +121,19 @@ export class TableSync {
     check(batch.changes);
     let staging = this.#staging;
     if (batch.fromVersion === 0n) {
-      staging = { epoch: batch.epoch, version: 0n, rows: new Map() };
+      staging = { epoch: batch.epoch, version: 0n, tables: this.#tables.stage() };
     } else if (staging?.epoch !== batch.epoch || staging.version !== batch.fromVersion) {
       // The earlier parts are gone (this router restarted, or another snapshot began).
       throw new VersionMismatch(this.#held, batch);
     }
     // Only once the part is known to apply does it replace a staging in progress.
     this.#staging = staging;
-    for (const change of batch.changes) {
-      const { destination, weight, final } = change;
-      for (const lambda of change.lambdas) {
-        const key = routeKey(lambda, destination);
-        if (change.remove) staging.rows.delete(key);
-        else staging.rows.set(key, { lambda, destination, weight, final });
-      }
-    }
+    staging.tables.apply(batch.changes);
     staging.version = batch.toVersion;
     if (batch.partial) return { held: this.#held, staged: true };
 
-    this.#tables.replace(staging.rows, this.#removed);
+    this.#tables.swap(staging.tables);
+    this.#hooks.replaced?.();
     this.#staging = undefined;
     this.#held = { epoch: batch.epoch, version: batch.toVersion };
     return { held: this.#held, staged: false };
