@@ -232,6 +232,20 @@ describe("RouterTableSync", () => {
     expect(s.configured.slice(4)).toEqual(["flush"]);
   });
 
+  it("sends the whole table at once to a router that restarted during a back-off", async () => {
+    const s = setup({ table: [flush, change("c1", "l0"), change("c2", "l0")] });
+    s.sync.enqueue("r", [change("c1", "l0")]);
+    await s.run();
+    await s.answer();
+    await s.answer();
+    s.sync.enqueue("r", [change("c2", "l0")]);
+    await s.run();
+    await s.answer({ error: new ConnectError("reset", Code.Unavailable) });
+    s.sync.resync("r"); // a new boot id: the failed batch is moot
+    await s.run();
+    expect(show(s.calls[0]?.batch)).toMatch(/^snapshot 0→\d+ \[\+c1:l0 \+c2:l0\]$/);
+  });
+
   it("probes a router again after back-off until it answers", async () => {
     const s = setup();
     s.sync.enqueue("r", [change("c1", "l0")]);

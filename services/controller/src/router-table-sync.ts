@@ -170,6 +170,8 @@ export class RouterTableSync {
       return;
     }
     state.fullTable = false;
+    // A failed batch waiting to be resent is moot too: the flush supersedes it.
+    state.retry = undefined;
     state.queue.clear();
     state.queue.push(ops);
     this.#markDirty(router);
@@ -180,6 +182,7 @@ export class RouterTableSync {
     if (this.#closed) return;
     const state = this.#state(router);
     state.fullTable = true;
+    state.retry = undefined;
     state.queue.clear();
     // A router that restarted is tried at once, even in the middle of a back-off.
     state.waiting?.();
