@@ -19,13 +19,25 @@ type Statement = BetterSqlite3.Statement;
  * Node's headers are (not in the images' slim builder). Loaded on first use, so that a proxy
  * without it still runs with the other stores.
  */
-function loadDriver(): typeof BetterSqlite3 {
-  try {
-    return createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
-  } catch (error) {
-    throw new Error(
-      `the sqlite activation store needs better-sqlite3's native addon, which is not built here (${(error as Error).message.split("\n")[0]}): reinstall with a C++ compiler and Node's headers, or use --activation-store memory or postgres://...`,
+function openDatabase(path: string): Database {
+  const missing = (error: unknown) =>
+    new Error(
+      `the sqlite activation store needs better-sqlite3's native addon, which is not built here (${(error as Error).message.split("\n")[0]}): reinstall with a C++ compiler and Node's headers (npm_config_nodedir), or use --activation-store memory or postgres://...`,
     );
+  let Driver: typeof BetterSqlite3;
+  try {
+    Driver = createRequire(import.meta.url)("better-sqlite3") as typeof BetterSqlite3;
+  } catch (error) {
+    throw missing(error);
+  }
+  try {
+    return new Driver(path);
+  } catch (error) {
+    // The package's JavaScript loads without its addon; the addon is looked for here.
+    if (/bindings file|better_sqlite3\.node|NODE_MODULE_VERSION/.test(String(error))) {
+      throw missing(error);
+    }
+    throw error;
   }
 }
 
@@ -79,9 +91,8 @@ export class SqliteActivationTable implements ActivationTable {
   readonly #statements = new Map<string, Statement>();
 
   constructor(path: string) {
-    const Driver = loadDriver();
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.#db = new Driver(path);
+    this.#db = openDatabase(path);
     this.#db.pragma("journal_mode = WAL");
     // WAL with NORMAL: a commit is not fsynced (a power cut may lose the last ones), a crash of
     // the process loses nothing; the activations are a log, not a ledger.
