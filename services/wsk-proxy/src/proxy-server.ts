@@ -22,6 +22,7 @@ import {
 } from "./activation-store-url.js";
 import { BufferedActivationStore } from "./buffered-activation-store.js";
 import { createDeploymentClient, DomainDeployment } from "./domain-deployment.js";
+import { InstallationActivations } from "./backend-activations.js";
 import { DomainInvoker } from "./domain-invoker.js";
 import { DEFAULT_KEYS } from "./key-file.js";
 import { DEFAULT_MAX_BODY_BYTES } from "./middleware/body-limit/index.js";
@@ -132,6 +133,7 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
   transports.push(routerTransport);
   let controller: ReturnType<typeof createClient<typeof soev1.ControllerQueryService>> | undefined;
   let deployment: DomainDeployment | undefined;
+  let controllerTransport: EndpointTransport | undefined;
   if (options.controllerEndpoint) {
     const transport = createTransport(options.controllerEndpoint, {
       ...clientTls,
@@ -140,6 +142,7 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
       readMaxBytes: 64 * 1024 * 1024,
     });
     transports.push(transport);
+    controllerTransport = transport;
     controller = createClient(soev1.ControllerQueryService, transport);
     deployment = new DomainDeployment({ client: createDeploymentClient(transport) });
   } else {
@@ -150,8 +153,16 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
     ...(options.listingCacheMs === undefined ? {} : { ttlMs: options.listingCacheMs }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
+  // Records of calls still running, and the logs of finished ones, are read from the
+  // installation that ran them (soe.v1.InstallationService, behind the control-plane token).
+  const backend = new InstallationActivations({
+    token: options.token,
+    tls: options.clientTls,
+    controller: controllerTransport,
+  });
   const invoker = new DomainInvoker({
     client: createClient(EdgeServer, routerTransport),
+    backend,
     store,
     lister,
     callTimeoutMs,
@@ -192,6 +203,7 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
       ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
   } catch (error) {
+    backend.close();
     closeTransports();
     await closeStore();
     throw error;
@@ -219,6 +231,7 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
         const drainMs = options.drainTimeoutMs ?? 5_000;
         // Both at once: the server drains blocking requests while background calls finish.
         await Promise.all([server.close(), invoker.close(drainMs)]);
+        backend.close();
         closeTransports();
         // Last: the invocations drained above may still have put their records.
         await closeStore();

@@ -61,8 +61,13 @@ describe("invoke through the proxy, as through OpenWhisk", () => {
       logs: [],
       response: { status: "success", success: true, result: { a: [1, { b: null }] } },
     });
-    // The proxy keeps what it made: the same record comes back by id.
-    expect(await viaProxy.activations.get({ name: record.activationId })).toEqual(record);
+    // The proxy keeps what it made: the same record comes back by id, completed on its first
+    // read with what only the installation's own record says (logs, kind and limits).
+    const kept = (await viaProxy.activations.get({
+      name: record.activationId,
+    })) as ActivationRecord;
+    expect(kept).toEqual({ ...record, annotations: expect.arrayContaining(record.annotations) });
+    expect(kept.annotations.map((a) => a.key)).toEqual(expect.arrayContaining(["kind", "limits"]));
   });
 
   it("a packaged action, by explicit namespace and by _", async () => {
