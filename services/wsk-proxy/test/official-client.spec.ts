@@ -66,7 +66,7 @@ describe("invoke through the proxy, as through OpenWhisk", () => {
     const kept = (await viaProxy.activations.get({
       name: record.activationId,
     })) as ActivationRecord;
-    expect(kept).toEqual({ ...record, annotations: expect.arrayContaining(record.annotations) });
+    expect(kept).toEqual({ ...record, annotations: expect.arrayContaining([...record.annotations]) });
     expect(kept.annotations.map((a) => a.key)).toEqual(expect.arrayContaining(["kind", "limits"]));
   });
 
