@@ -17,7 +17,7 @@ export function formatConvergence(result: Convergence): string {
   const both = (f: (p: Phase) => string) => `${f(announcing)} / ${f(installing)}`;
   const table = formatTextTable(
     `${grouped(result.computers)} computers × ${result.lambdas} lambdas on ${result.routers} ` +
-      `routers: ${grouped(routes)} routes, one Configure each (flat installer)`,
+      `routers: ${grouped(routes)} routes (flat installer), synced in batches where routers serve soe.v1.TableSyncService`,
     ["measure", "value"],
     [
       [`announce ${grouped(result.computers)} computers, s`, fixed(announcing.seconds, 2)],
@@ -26,12 +26,12 @@ export function formatConvergence(result: Convergence): string {
       ["median router converged, s", router(0.5)],
       ["time to converge (all routers), s", converged ? router(1) : "NOT CONVERGED"],
       ["routes installed", `${grouped(installed)} of ${grouped(routes)}`],
-      ["Configure calls/s, whole run", grouped(rate)],
-      ["Configure calls/s, announcing / after", both((p) => grouped(p.routes / p.seconds))],
+      ["routes installed/s, whole run", grouped(rate)],
+      ["routes installed/s, announcing / after", both((p) => grouped(p.routes / p.seconds))],
       ["controller CPU %, announcing / after", both((p) => percent(p.controllerCpuSeconds, p))],
-      ["controller CPU µs/Configure after", perRoute(installing.controllerCpuSeconds, installing)],
+      ["controller CPU µs/route after", perRoute(installing.controllerCpuSeconds, installing)],
       ["routers CPU %, announcing / after", both((p) => percent(p.routersCpuSeconds, p))],
-      ["routers CPU µs/Configure after", perRoute(installing.routersCpuSeconds, installing)],
+      ["routers CPU µs/route after", perRoute(installing.routersCpuSeconds, installing)],
       [
         "controller RSS rest → after, MB",
         `${fixed(result.controllerRssRestMb, 1)} → ${fixed(result.controllerRssAfterMb, 1)}`,
@@ -41,7 +41,7 @@ export function formatConvergence(result: Convergence): string {
   const lines = [table];
   if (!converged) {
     lines.push(
-      `${result.stalled}: at ${grouped(rate)} Configure/s, all ${grouped(routes)} routes would ` +
+      `${result.stalled}: at ${grouped(rate)} routes/s, all ${grouped(routes)} routes would ` +
         `take about ${fixed(routes / rate, 0)} s (BENCH_CONVERGE_SECONDS waits longer)`,
     );
   }
@@ -52,7 +52,7 @@ export function formatConvergence(result: Convergence): string {
       `${result.fleets} processes on the`,
     "client's CPU, registered before the computers. Time 0: the first AnnounceComputer; a router",
     "has converged when its table #0 holds every (lambda, computer) pair, checked in its process",
-    "as each Configure is applied. CPU %: of one core; routers: all of them together.",
+    "every 10 ms from its table's size. CPU %: of one core; routers: all of them together.",
   );
   return lines.join("\n");
 }

@@ -11,7 +11,7 @@ import { createTransport } from "@soe/runtime";
 
 /**
  * Part (c): the controller service installing `computers` × `lambdas` routes on `routers` real
- * routers (flat installer: every pair on every router, one Configure each), timed from the first
+ * routers (flat installer: every pair on every router; sent in TableSyncService batches, Configure for routers without it), timed from the first
  * AnnounceComputer until every router holds every route in table #0.
  */
 export interface ConvergenceOptions {
