@@ -98,7 +98,12 @@ export {
   OpenWhiskClient,
   type OpenWhiskClientOptions,
 } from "./openwhisk-client.js";
-export { type Access, resolveAccess } from "./namespace-access.js";
+export {
+  type Access,
+  PUBLIC_ACTION_PROCESSOR,
+  resolveAccess,
+  resolveActionAccess,
+} from "./namespace-access.js";
 export { MAX_PAGE_SIZE, type PageWalk, type PageWalkResult, walkPages } from "./pagination.js";
 export {
   type ActivationListQuery,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveAccess } from "./namespace-access.js";
+import { resolveAccess, resolveActionAccess } from "./namespace-access.js";
 
 const guest = { namespace: "guest", subject: "guest" };
 
@@ -48,5 +48,47 @@ describe("resolveAccess", () => {
       error: "Name segement longer than allowed: 257 > 256.",
     });
     expect(resolveAccess(guest, "..", ["copy"])).toMatchObject({ ok: false, status: 400 });
+  });
+});
+
+describe("resolveActionAccess", () => {
+  const published = (name: string) => name === "/whisk.system/utils/sort";
+
+  it("reaches an action of another namespace's published package", () => {
+    expect(resolveActionAccess(guest, "whisk.system", ["utils", "sort"], published)).toEqual({
+      ok: true,
+      namespace: "whisk.system",
+    });
+  });
+
+  it("keeps the caller's own actions, and 400 before rights", () => {
+    expect(resolveActionAccess(guest, "_", ["copy"], () => false)).toEqual({
+      ok: true,
+      namespace: "guest",
+    });
+    expect(resolveActionAccess(guest, "whisk.system", ["bad/name"], published)).toMatchObject({
+      status: 400,
+    });
+  });
+
+  it("refuses a private package's action with 403 naming the package", () => {
+    expect(resolveActionAccess(guest, "other", ["secret", "sort"], published)).toEqual({
+      ok: false,
+      status: 403,
+      error: "The supplied authentication is not authorized to access 'other/secret'.",
+    });
+    expect(resolveActionAccess(guest, "whisk.system", ["utils", "echo"], published)).toEqual({
+      ok: false,
+      status: 403,
+      error: "The supplied authentication is not authorized to access 'whisk.system/utils'.",
+    });
+  });
+
+  it("refuses another namespace's default-package action naming it", () => {
+    expect(resolveActionAccess(guest, "other", ["copy"], () => true)).toEqual({
+      ok: false,
+      status: 403,
+      error: "The supplied authentication is not authorized to access 'other/copy'.",
+    });
   });
 });

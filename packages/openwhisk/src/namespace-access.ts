@@ -33,3 +33,40 @@ export function resolveAccess(
   }
   return { ok: true, namespace };
 }
+
+/**
+ * The `processor` a wsk-computer announces for an action of a published package (another
+ * namespace's `whisk.system/utils/sort`, say): the controller's container records carry no
+ * other per-lambda field, and the proxy must tell such actions from the private ones a computer
+ * of that namespace offers.
+ */
+export const PUBLIC_ACTION_PROCESSOR = "openwhisk-public";
+
+/**
+ * {@link resolveAccess} for reading or activating an action (`ActionCollection.implicitRights`):
+ * another namespace's action is reachable when it sits in a package that namespace published,
+ * which `isPublic` tells by the action's fully qualified name. Refused otherwise with 403, the
+ * text naming the package (`ns/pkg`) as the controller's does, or `ns/name` in a default package.
+ */
+export function resolveActionAccess(
+  identity: Pick<Identity, "namespace">,
+  namespaceSegment: string,
+  entitySegments: readonly string[],
+  isPublic: (qualifiedName: string) => boolean,
+): Access {
+  const access = resolveAccess(identity, namespaceSegment, entitySegments);
+  if (access.ok || access.status === 400) return access;
+  const [packageName, name] = entitySegments;
+  if (packageName === undefined) return access;
+  if (name === undefined) {
+    return {
+      ok: false,
+      status: 403,
+      error: notAuthorizedFor(`${namespaceSegment}/${packageName}`),
+    };
+  }
+  if (isPublic(`/${namespaceSegment}/${packageName}/${name}`)) {
+    return { ok: true, namespace: namespaceSegment };
+  }
+  return { ok: false, status: 403, error: notAuthorizedFor(`${namespaceSegment}/${packageName}`) };
+}
