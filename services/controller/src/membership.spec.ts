@@ -191,6 +191,25 @@ describe("Membership leases", () => {
     ]);
   });
 
+  it("expires each lease on time when refreshes leave the earliest expiry behind", () => {
+    const { time, membership } = setup(100);
+    const removed = (events: { kind: string; endpoint?: string }[]) =>
+      events.filter((e) => e.kind === "computer-removed").map((e) => e.endpoint);
+    membership.announceComputer("a", makeContainers(1)); // expires at 100
+    time.now = 50;
+    membership.announceComputer("b", makeContainers(1)); // expires at 150
+    time.now = 60;
+    membership.announceComputer("a", makeContainers(1)); // refreshed: expires at 160
+    time.now = 120;
+    expect(membership.expire()).toEqual([]);
+    time.now = 150;
+    expect(removed(membership.expire())).toEqual(["b"]);
+    time.now = 159;
+    expect(membership.expire()).toEqual([]);
+    time.now = 160;
+    expect(removed(membership.announceComputer("c", makeContainers(1)))).toEqual(["a"]);
+  });
+
   it("never expires anything with ttl 0", () => {
     const { time, membership } = setup(0);
     membership.announceComputer("c", makeContainers(1));
