@@ -1,7 +1,13 @@
 import { OpenWhiskHttpError, OpenWhiskUnreachableError } from "@soe/openwhisk";
 import type { ActionSummary } from "@soe/openwhisk";
 import { describe, expect, it } from "vitest";
-import { ActionLister, type ActionView, lambdasOf, viewChange } from "./action-lister.js";
+import {
+  ActionLister,
+  type ActionView,
+  lambdasOf,
+  publicLambdasOf,
+  viewChange,
+} from "./action-lister.js";
 
 const listed = (actions: string[]): ActionView => ({ reachable: true, actions });
 const down = (reason = "refused"): ActionView => ({ reachable: false, reason });
@@ -142,5 +148,60 @@ describe("ActionLister", () => {
       },
     });
     expect(await lister.list()).toMatchObject({ reachable: false });
+  });
+});
+
+describe("ActionLister with public namespaces", () => {
+  const pkg = (namespace: string, name: string, publish: boolean, binding: unknown = false) => ({
+    namespace,
+    name,
+    publish,
+    binding,
+  });
+  const client = {
+    listActions: async (namespace: string, options?: { packageName?: string }) => {
+      if (namespace === "whisk.system") {
+        if (options?.packageName === "utils") {
+          return [summary("whisk.system/utils", "sort"), summary("whisk.system/utils", "echo")];
+        }
+        throw new Error(`unexpected listing of whisk.system/${options?.packageName}`);
+      }
+      if (namespace === "broken")
+        throw new OpenWhiskUnreachableError("GET", "http://ow", new Error("down"));
+      return [summary("guest/shared", "hello"), summary("guest/mine", "secret")];
+    },
+    listEntities: async (_collection: string, namespace?: string) => {
+      if (namespace === "whisk.system") {
+        return [
+          pkg("whisk.system", "utils", true),
+          pkg("whisk.system", "hidden", false),
+          pkg("whisk.system", "bound", true, { namespace: "x", name: "y" }),
+        ];
+      }
+      return [pkg("guest", "shared", true), pkg("guest", "mine", false)];
+    },
+  };
+
+  it("announces other namespaces' published packages' actions, and marks them public", async () => {
+    const lister = new ActionLister(client, { publicNamespaces: ["whisk.system", "broken"] });
+    const view = await lister.list();
+    expect(lambdasOf(view)).toEqual([
+      "/guest/mine/secret",
+      "/guest/shared/hello",
+      "/whisk.system/utils/echo",
+      "/whisk.system/utils/sort",
+    ]);
+    expect(publicLambdasOf(view)).toEqual([
+      "/guest/shared/hello",
+      "/whisk.system/utils/echo",
+      "/whisk.system/utils/sort",
+    ]);
+  });
+
+  it("re-announces when only what is public changes", () => {
+    const before: ActionView = { reachable: true, actions: ["/g/p/a"] };
+    const after: ActionView = { reachable: true, actions: ["/g/p/a"], public: ["/g/p/a"] };
+    expect(viewChange(before, after)).toMatchObject({ added: [], removed: [] });
+    expect(viewChange(after, after)).toBeUndefined();
   });
 });

@@ -70,6 +70,11 @@ const { values } = parseOrExit({
       secret: true,
       help: "control-plane token (announcements, and required of InstallationService callers)",
     },
+    publicNamespaces: {
+      type: "string",
+      default: "whisk.system",
+      help: "namespaces whose published packages' actions are announced too, comma-separated (empty: none)",
+    },
     labels: {
       type: "string",
       default: "",
@@ -104,6 +109,10 @@ try {
     timeoutMs: values.timeout * 1000,
     numWorkers: values.numWorkers,
     labels: labels.labels,
+    publicNamespaces: values.publicNamespaces
+      .split(",")
+      .map((namespace) => namespace.trim())
+      .filter((namespace) => namespace !== ""),
     logger,
     ...(values.name === undefined ? {} : { name: values.name }),
     ...(values.advertise === undefined ? {} : { advertise: values.advertise }),

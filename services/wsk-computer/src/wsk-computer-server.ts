@@ -15,8 +15,15 @@ import {
   serve,
   startPeriodicTask,
 } from "@soe/runtime";
-import { type ActionChange, ActionLister, type ActionView, lambdasOf } from "./action-lister.js";
+import {
+  type ActionChange,
+  ActionLister,
+  type ActionView,
+  lambdasOf,
+  publicLambdasOf,
+} from "./action-lister.js";
 import { ActionAnnouncer } from "./announcer.js";
+import { markingPublicContainers } from "./public-containers.js";
 import { InstallationRegistrar } from "./installation-registrar.js";
 import { installationService } from "./installation-service.js";
 import { KeyNamespace } from "./key-namespace.js";
@@ -56,6 +63,11 @@ export interface WskComputerServerOptions {
    * (RunLambda stays open, as on every computer). Absent: neither.
    */
   readonly token?: string;
+  /**
+   * Other namespaces whose published packages' actions are announced too, for every key of the
+   * domain to invoke (`--public-namespaces`; default none).
+   */
+  readonly publicNamespaces?: readonly string[];
   /** The installation's labels (`--labels`), for the controller's placement. */
   readonly labels?: Labels;
   readonly tls?: ServerTlsOptions;
@@ -107,6 +119,9 @@ export async function createWskComputerServer(
     timeoutMs: LIST_TIMEOUT_MS,
     ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+    ...(options.publicNamespaces === undefined
+      ? {}
+      : { publicNamespaces: options.publicNamespaces }),
   });
   let listing: PeriodicTask | undefined;
   // An explicit namespace is the key's; `_` (the default) is asked of OpenWhisk: at start by the
@@ -194,7 +209,9 @@ export async function createWskComputerServer(
     const leaseTtlMs = options.leaseTtlMs ?? 15_000;
     const periodMs = leaseTtlMs > 0 ? Math.max(1, Math.floor(leaseTtlMs / 3)) : NEVER_MS;
     const activeAnnouncer = new ActionAnnouncer({
-      controller: createClient(EdgeController, transport),
+      controller: markingPublicContainers(createClient(EdgeController, transport), () =>
+        publicLambdasOf(lister.current),
+      ),
       controllerEndpoint,
       endpoint: announcedEndpoint,
       periodMs,
