@@ -13,6 +13,7 @@ import {
 } from "@soe/runtime";
 import { createControllerServer, DEFAULT_INSTALL_WINDOW } from "./controller-server.js";
 import { HIER_OBJECTIVES, type HierObjective } from "./home-router.js";
+import { DEFAULT_MAX_BATCH_PAIRS } from "./router-table-sync.js";
 import { InvalidStateFile } from "./state-file.js";
 import { InvalidTopologyFile, Topology } from "./topology.js";
 
@@ -54,6 +55,11 @@ const { values } = parseOrExit({
       type: "number",
       default: DEFAULT_INSTALL_WINDOW,
       help: "Configure calls in flight at once per router; 1 = one at a time",
+    },
+    installBatch: {
+      type: "number",
+      default: DEFAULT_MAX_BATCH_PAIRS,
+      help: "route pairs per table-sync batch at most (smaller: shorter pauses on a router, more round trips)",
     },
     reconcileInterval: {
       type: "number",
@@ -102,6 +108,8 @@ if (!(values.reconcileInterval > 0))
   usage(`invalid --reconcile-interval ${values.reconcileInterval}: must be > 0`);
 if (!(values.installationTimeout > 0))
   usage(`invalid --installation-timeout ${values.installationTimeout}: must be > 0`);
+if (!(Number.isInteger(values.installBatch) && values.installBatch >= 1))
+  usage(`invalid --install-batch ${values.installBatch}: must be an integer >= 1`);
 if (!(Number.isInteger(values.installWindow) && values.installWindow >= 1))
   usage(`invalid --install-window ${values.installWindow}: must be an integer >= 1`);
 try {
@@ -121,6 +129,7 @@ try {
     ...(values.stateFile ? { stateFile: values.stateFile } : {}),
     installTimeoutMs: values.installTimeout * 1000,
     installWindow: values.installWindow,
+    installBatchPairs: values.installBatch,
     reconcileIntervalMs: values.reconcileInterval * 1000,
     installationTimeoutMs: values.installationTimeout * 1000,
     logger,
