@@ -16,6 +16,7 @@ import {
 import type { DestinationHealth } from "./destination-health.js";
 import type { DestinationLimiter } from "./destination-limiter.js";
 import type { CallTicket, DestinationLoad } from "./destination-load.js";
+import { type DestinationMetrics, NO_DESTINATION_METRICS } from "./destination-metrics.js";
 import { NoDestinations } from "./forwarding-table-errors.js";
 import type { RetryBudget } from "./retry-budget.js";
 import type { RouterTables } from "./router-tables.js";
@@ -46,6 +47,8 @@ export interface LambdaForwarderOptions {
   readonly schedule?: Scheduler;
   /** Called once per ejection: the table changed (a probe must be scheduled). */
   readonly onEjected: (destination: string) => void;
+  /** Per-destination outcomes, latencies and ejections; none recorded by default. */
+  readonly metrics?: DestinationMetrics;
   readonly logger: Logger;
 }
 
@@ -57,7 +60,11 @@ export interface LambdaForwarderOptions {
  * reached it is retried elsewhere within the retry budget.
  */
 export class LambdaForwarder {
-  constructor(private readonly options: LambdaForwarderOptions) {}
+  readonly #metrics: DestinationMetrics;
+
+  constructor(private readonly options: LambdaForwarderOptions) {
+    this.#metrics = options.metrics ?? NO_DESTINATION_METRICS;
+  }
 
   async run(request: LambdaRequest, context: HandlerContext): Promise<LambdaReply> {
     const { tables, health, limiter, load, budget, logger, clock } = this.options;
@@ -90,6 +97,7 @@ export class LambdaForwarder {
       let release: (() => void) | undefined;
       // In flight from here (queued in the limiter included) to the end, whatever the outcome.
       let ticket: CallTicket | undefined = load.start(destination);
+      const series = this.#metrics.series(destination);
       try {
         if (remaining <= 0) {
           throw new ConnectError("the operation timed out", Code.DeadlineExceeded);
@@ -108,6 +116,7 @@ export class LambdaForwarder {
         health.succeeded(destination);
         const sample = load.finish(ticket);
         ticket = undefined;
+        series.answered(response.retcode === RETCODE_OK, sample.seconds);
         if (response.retcode === RETCODE_OK) {
           // The latency includes the wait for a limiter slot: the policy chose that wait too.
           tables.succeeded(
@@ -122,6 +131,7 @@ export class LambdaForwarder {
         return response;
       } catch (error) {
         const failure = ConnectError.from(error);
+        series.failed(failure.code, (clock() - started) / 1000);
         const callerGaveUp =
           context.signal.aborted || (callerBound && failure.code === Code.DeadlineExceeded);
         if (!isTransportFailure(failure) || callerGaveUp) throw failure;
@@ -144,6 +154,7 @@ export class LambdaForwarder {
   #eject(destination: string, failure: ConnectError): void {
     const routes = this.options.tables.eject(destination);
     if (this.options.health.failed(destination, routes)) {
+      this.#metrics.series(destination).ejected();
       this.options.logger.warn(
         { destination, code: Code[failure.code], reason: failure.rawMessage },
         "destination unreachable: ejected",

@@ -23,6 +23,8 @@ export interface RouterListenersOptions {
   readonly token: string | undefined;
   readonly logger: Logger;
   readonly tls?: ServerTlsOptions;
+  /** The process's registry, when the caller records into it too; a new one otherwise. */
+  readonly metrics?: MetricsRegistry;
 }
 
 export interface RouterListeners {
@@ -32,14 +34,20 @@ export interface RouterListeners {
   close(): Promise<void>;
 }
 
+/** The registry of a router process: process metrics included. */
+export function routerMetricsRegistry(): MetricsRegistry {
+  const metrics = new MetricsRegistry();
+  registerProcessMetrics(metrics);
+  return metrics;
+}
+
 /**
  * The router's ports, in the reference's start-up order: the table server first, then the
  * lambda server (unless both share one port). Both count into one metrics registry. If the
  * second cannot bind, the first is closed before the error is thrown.
  */
 export async function listenRouter(options: RouterListenersOptions): Promise<RouterListeners> {
-  const metrics = new MetricsRegistry();
-  registerProcessMetrics(metrics);
+  const metrics = options.metrics ?? routerMetricsRegistry();
   const common = {
     name: "edgerouter",
     logger: options.logger,

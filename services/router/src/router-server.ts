@@ -15,12 +15,13 @@ import { DestinationLimiter } from "./destination-limiter.js";
 import { LambdaForwarder } from "./lambda-forwarder.js";
 import { makeLocalOptimizer } from "./optimizers/optimizer-factory.js";
 import { DestinationLoad } from "./destination-load.js";
+import { registerDestinationMetrics } from "./destination-metrics.js";
 import { makeForwardingTable } from "./policies/policy-factory.js";
 import { RetryBudget } from "./retry-budget.js";
 import { routerAnnouncement } from "./router-announcement.js";
 import { DEFAULT_ROUTER_CONF, routerSettings } from "./router-conf.js";
-import { listenRouter, type RouterListeners } from "./router-listeners.js";
-import { RouterTables } from "./router-tables.js";
+import { listenRouter, type RouterListeners, routerMetricsRegistry } from "./router-listeners.js";
+import { FINAL_TABLE, OVERALL_TABLE, RouterTables } from "./router-tables.js";
 import { tableService } from "./table-service.js";
 import { TableUpkeep } from "./table-upkeep.js";
 
@@ -108,6 +109,15 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
   const upkeep = new TableUpkeep({ tables, health, clock, schedule, logger });
   upkeep.start();
 
+  const metrics = routerMetricsRegistry();
+  const destinationMetrics = registerDestinationMetrics(metrics, {
+    inFlight: (destination) => load.inFlight(destination),
+    tables: () => [
+      { table: String(OVERALL_TABLE), rows: tables.rows(OVERALL_TABLE) },
+      { table: String(FINAL_TABLE), rows: tables.rows(FINAL_TABLE) },
+    ],
+  });
+
   const forwarder = new LambdaForwarder({
     tables,
     health,
@@ -122,6 +132,7 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
     clock,
     ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     logger,
+    metrics: destinationMetrics,
     onEjected: (destination) => {
       upkeep.ejected();
       controller?.reportEjected(destination);
@@ -142,6 +153,7 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
       lambda: { runLambda: forwarder.run.bind(forwarder) },
       token: options.token,
       logger,
+      metrics,
       ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
   } catch (error) {

@@ -99,6 +99,54 @@ describe("edge router forwarding", () => {
     expect(controller.removed.filter((e) => e === b.endpoint)).toHaveLength(1);
   });
 
+  test("/metrics shows each destination's outcomes, latency, in-flight, ejections and weights", async () => {
+    const r = await router();
+    const [a, boom, gone] = [
+      await computer("A"),
+      await computer("B", { retcode: "boom" }),
+      await computer("C"),
+    ];
+    await install(r.configurationEndpoint, "ok", [a.endpoint]);
+    await install(r.configurationEndpoint, "bad", [boom.endpoint]);
+    await install(r.configurationEndpoint, "lost", [gone.endpoint, a.endpoint]);
+    await gone.close();
+    const client = lambdaClient(r.serverEndpoint);
+    for (let i = 0; i < 3; i++) await client.runLambda({ name: "ok" });
+    expect((await client.runLambda({ name: "bad" })).retcode).toBe("boom");
+    // The dead computer is tried (the pick is random among equal weights) until it is ejected.
+    for (let i = 0; i < 20 && r.tables.rows(0).length > 3; i++)
+      await client.runLambda({ name: "lost" });
+    expect(r.tables.rows(0).map((row) => row.destination)).not.toContain(gone.endpoint);
+
+    const text = await (await fetch(`http://${r.serverEndpoint}/metrics`)).text();
+    const value = (series: string) => {
+      const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    const okCalls = value(`soe_router_forwarded_total{destination="${a.endpoint}",outcome="ok"}`);
+    expect(okCalls).toBeGreaterThanOrEqual(3);
+    expect(
+      value(`soe_router_forwarded_total{destination="${boom.endpoint}",outcome="retcode"}`),
+    ).toBe(1);
+    expect(
+      value(`soe_router_forwarded_total{destination="${gone.endpoint}",outcome="unavailable"}`),
+    ).toBe(1);
+    expect(value(`soe_router_ejections_total{destination="${gone.endpoint}"}`)).toBe(1);
+    expect(value(`soe_router_forward_duration_seconds_count{destination="${a.endpoint}"}`)).toBe(
+      okCalls,
+    );
+    expect(value(`soe_router_in_flight{destination="${a.endpoint}"}`)).toBe(0);
+    expect(
+      value(`soe_router_table_weight{table="0",lambda="ok",destination="${a.endpoint}"}`),
+    ).toBe(1);
+    expect(
+      value(`soe_router_table_weight{table="0",lambda="bad",destination="${boom.endpoint}"}`),
+    ).toBe(1);
+    expect(text).not.toContain(
+      `soe_router_table_weight{table="0",lambda="lost",destination="${gone.endpoint}"}`,
+    );
+  });
+
   test("an ejected computer is probed again and comes back once it answers", async () => {
     const r = await router();
     const a = await computer("A");
