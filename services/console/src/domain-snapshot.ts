@@ -69,7 +69,7 @@ export interface DomainReadings {
 }
 
 export const NOTE_NO_DESTINATION_SERIES =
-  "Per-destination rates, latency, errors and ejections: the routers' /metrics carry none yet (only RunLambda calls by status code and their durations), so traffic is shown per router.";
+  "Per-destination rates, latency, errors, ejections and weights: the routers' /metrics carry no series labelled by destination yet (no route installed and no call forwarded, or a router without soe_router_* metrics), so traffic is shown per router.";
 export const NOTE_NO_ACTIVATIONS =
   "Recent activations are not shown: the proxy keeps them in its own store, which no read API exposes.";
 

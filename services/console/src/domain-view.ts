@@ -1,11 +1,41 @@
 // The snapshot the console sends to the page, as JSON: types only, shared by the server and the
 // page's module (src/web), so both halves agree on one shape.
 
+/** A route of a router's table as its `soe_router_table_weight` gauge shows it. */
+export interface WeightView {
+  /** The reference's numbering: 0 = overall, 1 = final. */
+  readonly table: number;
+  readonly lambda: string;
+  readonly weight: number;
+}
+
+/** What a router's `soe_router_*` series say about one destination (issue 14). */
+export interface DestinationForwarding {
+  /** Forwarded calls per second the destination answered with retcode OK. */
+  readonly callsPerSecond: number;
+  /** Calls per second it answered with the lambda's own non-OK retcode. */
+  readonly lambdaErrorsPerSecond: number;
+  /** Calls per second that failed on the way (unavailable, deadline, limiter…). */
+  readonly failuresPerSecond: number;
+  /** Mean time from the pick to the answer or failure over the interval, ms; null without calls. */
+  readonly meanLatencyMs: number | null;
+  readonly inFlight: number;
+  /** Since the router started. */
+  readonly ejections: number;
+  readonly ejectionsPerSecond: number;
+  /** Outcome (`ok`, `retcode`, a failure's code) → calls since the router started. */
+  readonly callsByOutcome: Readonly<Record<string, number>>;
+  /** Current routes towards it, by table then lambda; removed routes (weight 0) left out. */
+  readonly weights: readonly WeightView[];
+}
+
 /** A destination's series, as far as the router exposes them (label `destination`). */
 export interface DestinationTraffic {
   readonly destination: string;
   /** Metric name → value: a rate per second for counters (`…/s`), the value otherwise. */
   readonly series: Readonly<Record<string, number>>;
+  /** Set when the router exposes the `soe_router_*` per-destination series. */
+  readonly forwarding?: DestinationForwarding;
 }
 
 /** What a router's `/metrics` says about the lambdas it forwards, between two readings. */

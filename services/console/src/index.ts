@@ -21,7 +21,12 @@ export {
   selectSamples,
   sumSamples,
 } from "./prometheus-text.js";
-export { type MetricsReading, RUN_LAMBDA, routerTraffic } from "./router-traffic.js";
+export {
+  destinationForwarding,
+  type MetricsReading,
+  RUN_LAMBDA,
+  routerTraffic,
+} from "./router-traffic.js";
 export {
   type PublishResult,
   SnapshotFeed,

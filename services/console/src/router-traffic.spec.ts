@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parsePrometheusText } from "./prometheus-text.js";
-import { type MetricsReading, RUN_LAMBDA, routerTraffic } from "./router-traffic.js";
+import {
+  destinationForwarding,
+  type MetricsReading,
+  RUN_LAMBDA,
+  routerTraffic,
+} from "./router-traffic.js";
 
 function reading(atMs: number, lines: string[]): MetricsReading {
   return { atMs, samples: parsePrometheusText(lines.join("\n")).samples };
@@ -87,5 +92,72 @@ describe("routerTraffic", () => {
       },
       { destination: "b:1", series: { 'router_destination_calls_total{code="ok"}/s': 20 } },
     ]);
+  });
+});
+
+describe("destination forwarding (the router's soe_router_* series)", () => {
+  const d = (destination: string) => `destination="${destination}"`;
+  const before = reading(1000, [
+    `soe_router_forwarded_total{${d("a:1")},outcome="ok"} 10`,
+    `soe_router_forwarded_total{${d("a:1")},outcome="retcode"} 1`,
+    `soe_router_forward_duration_seconds_sum{${d("a:1")}} 0.1`,
+    `soe_router_forward_duration_seconds_count{${d("a:1")}} 11`,
+    `soe_router_ejections_total{${d("b:2")}} 0`,
+  ]);
+  const after = reading(3000, [
+    `soe_router_forwarded_total{${d("a:1")},outcome="ok"} 30`,
+    `soe_router_forwarded_total{${d("a:1")},outcome="retcode"} 5`,
+    `soe_router_forwarded_total{${d("a:1")},outcome="unavailable"} 2`,
+    `soe_router_forward_duration_seconds_bucket{${d("a:1")},le="0.01"} 30`,
+    `soe_router_forward_duration_seconds_sum{${d("a:1")}} 0.5`,
+    `soe_router_forward_duration_seconds_count{${d("a:1")}} 37`,
+    `soe_router_in_flight{${d("a:1")}} 4`,
+    `soe_router_ejections_total{${d("b:2")}} 2`,
+    `soe_router_table_weight{table="1",lambda="f",${d("a:1")}} 2.5`,
+    `soe_router_table_weight{table="0",lambda="g",${d("a:1")}} 1`,
+    `soe_router_table_weight{table="0",lambda="f",${d("a:1")}} 3`,
+    // A route removed since: the router zeroes it, the console leaves it out.
+    `soe_router_table_weight{table="0",lambda="gone",${d("a:1")}} 0`,
+    'router_other{destination="c:3"} 1',
+  ]);
+
+  it("assembles rates, errors, failures, mean latency, in-flight, ejections and weights", () => {
+    const [a, b, c] = routerTraffic(after, before).destinations;
+    expect(a?.forwarding).toEqual({
+      callsPerSecond: 10,
+      lambdaErrorsPerSecond: 2,
+      failuresPerSecond: 1,
+      // 0.4 s over 26 calls.
+      meanLatencyMs: expect.closeTo((0.4 / 26) * 1000, 9),
+      inFlight: 4,
+      ejections: 0,
+      ejectionsPerSecond: 0,
+      callsByOutcome: { ok: 30, retcode: 5, unavailable: 2 },
+      weights: [
+        { table: 0, lambda: "f", weight: 3 },
+        { table: 0, lambda: "g", weight: 1 },
+        { table: 1, lambda: "f", weight: 2.5 },
+      ],
+    });
+    expect(b?.forwarding).toMatchObject({
+      callsPerSecond: 0,
+      meanLatencyMs: null,
+      ejections: 2,
+      ejectionsPerSecond: 1,
+      weights: [],
+    });
+    // Other series with a destination label are still shown, raw, without an assembly.
+    expect(c).toEqual({ destination: "c:3", series: { router_other: 1 } });
+  });
+
+  it("has totals and no rates from a first reading", () => {
+    const forwarding = destinationForwarding("a:1", after, undefined, 0);
+    expect(forwarding).toMatchObject({
+      callsPerSecond: 0,
+      failuresPerSecond: 0,
+      meanLatencyMs: null,
+      inFlight: 4,
+      callsByOutcome: { ok: 30, retcode: 5, unavailable: 2 },
+    });
   });
 });

@@ -1,7 +1,12 @@
-import type { DestinationTraffic, RouterTraffic } from "./domain-view.js";
+import type {
+  DestinationForwarding,
+  DestinationTraffic,
+  RouterTraffic,
+  WeightView,
+} from "./domain-view.js";
 import { type Sample, sumSamples } from "./prometheus-text.js";
 
-export type { DestinationTraffic, RouterTraffic };
+export type { DestinationForwarding, DestinationTraffic, RouterTraffic, WeightView };
 
 /** One reading of a router's `/metrics`, with the monotonic time it was taken (ms). */
 export interface MetricsReading {
@@ -14,6 +19,14 @@ const CALLS = "rpc_server_calls_total";
 const DURATION_SUM = "rpc_server_duration_seconds_sum";
 const DURATION_COUNT = "rpc_server_duration_seconds_count";
 const OPEN_CONNECTIONS = "server_open_connections";
+// The router's per-destination series (services/router/src/destination-metrics.ts).
+const FORWARDED = "soe_router_forwarded_total";
+const FORWARD_SUM = "soe_router_forward_duration_seconds_sum";
+const FORWARD_COUNT = "soe_router_forward_duration_seconds_count";
+const EJECTIONS = "soe_router_ejections_total";
+const IN_FLIGHT = "soe_router_in_flight";
+const TABLE_WEIGHT = "soe_router_table_weight";
+const FORWARDING_SERIES = new Set([FORWARDED, FORWARD_COUNT, EJECTIONS, IN_FLIGHT, TABLE_WEIGHT]);
 
 /**
  * A router's traffic from its latest `/metrics` reading and the one before (rates need two; the
@@ -88,7 +101,56 @@ function destinationTraffic(
   }
   return [...byDestination]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([destination, series]) => ({ destination, series }));
+    .map(([destination, series]) => {
+      const forwarding = destinationForwarding(destination, current, previous, seconds);
+      return forwarding === undefined
+        ? { destination, series }
+        : { destination, series, forwarding };
+    });
+}
+
+/** The `soe_router_*` series of one destination, assembled; undefined if the router has none. */
+export function destinationForwarding(
+  destination: string,
+  current: MetricsReading,
+  previous: MetricsReading | undefined,
+  seconds: number,
+): DestinationForwarding | undefined {
+  const mine = current.samples.filter((s) => s.labels.destination === destination);
+  if (!mine.some((s) => FORWARDING_SERIES.has(s.name))) return undefined;
+  const at = { destination };
+  const rate = (name: string, match: Readonly<Record<string, string>>) =>
+    seconds > 0 && previous !== undefined
+      ? increase(
+          sumSamples(previous.samples, name, match),
+          sumSamples(current.samples, name, match),
+        ) / seconds
+      : 0;
+  const callsByOutcome: Record<string, number> = {};
+  for (const s of mine) {
+    if (s.name === FORWARDED) {
+      const outcome = s.labels.outcome ?? "";
+      callsByOutcome[outcome] = (callsByOutcome[outcome] ?? 0) + s.value;
+    }
+  }
+  const callsPerSecond = rate(FORWARDED, { ...at, outcome: "ok" });
+  const lambdaErrorsPerSecond = rate(FORWARDED, { ...at, outcome: "retcode" });
+  const countPerSecond = rate(FORWARD_COUNT, at);
+  const weights: WeightView[] = mine
+    .filter((s) => s.name === TABLE_WEIGHT && s.value > 0)
+    .map((s) => ({ table: Number(s.labels.table), lambda: s.labels.lambda ?? "", weight: s.value }))
+    .sort((a, b) => a.table - b.table || (a.lambda < b.lambda ? -1 : a.lambda > b.lambda ? 1 : 0));
+  return {
+    callsPerSecond,
+    lambdaErrorsPerSecond,
+    failuresPerSecond: Math.max(0, rate(FORWARDED, at) - callsPerSecond - lambdaErrorsPerSecond),
+    meanLatencyMs: countPerSecond > 0 ? (rate(FORWARD_SUM, at) / countPerSecond) * 1000 : null,
+    inFlight: sumSamples(current.samples, IN_FLIGHT, at),
+    ejections: sumSamples(current.samples, EJECTIONS, at),
+    ejectionsPerSecond: rate(EJECTIONS, at),
+    callsByOutcome,
+    weights,
+  };
 }
 
 /** The metric name with its labels other than `destination`, e.g. `calls_total{code="ok"}`. */

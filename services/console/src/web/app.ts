@@ -3,6 +3,7 @@
 import type uPlotClass from "uplot/dist/uPlot.js";
 import type {
   ComputerView,
+  DestinationTraffic,
   DomainView,
   InstallationView,
   LambdaView,
@@ -66,6 +67,59 @@ function weightBar(weight: number, max: number): HTMLElement {
   );
 }
 
+const TABLE_SHORT = ["overall", "final"];
+
+/** One row per destination the router forwards to, from its soe_router_* series. */
+function renderForwarding(destinations: readonly DestinationTraffic[]): HTMLElement {
+  return table(
+    [
+      "destination",
+      "calls/s",
+      "lambda errors/s",
+      "failures/s",
+      "mean latency",
+      "in flight",
+      "ejections",
+      "weights",
+    ],
+    destinations.map((d) => {
+      const f = d.forwarding;
+      if (f === undefined) return el("tr");
+      const failures = Object.entries(f.callsByOutcome)
+        .filter(([outcome]) => outcome !== "ok" && outcome !== "retcode")
+        .map(([outcome, n]) => `${outcome} ${n}`)
+        .join(", ");
+      return el(
+        "tr",
+        { "data-destination": d.destination },
+        el("td", {}, code(d.destination)),
+        el("td", {}, f.callsPerSecond.toFixed(1)),
+        el("td", {}, f.lambdaErrorsPerSecond.toFixed(1)),
+        el(
+          "td",
+          failures === "" ? {} : { title: `since start: ${failures}` },
+          f.failuresPerSecond.toFixed(1),
+        ),
+        el("td", {}, f.meanLatencyMs === null ? "–" : `${f.meanLatencyMs.toFixed(2)} ms`),
+        el("td", {}, String(f.inFlight)),
+        el("td", f.ejectionsPerSecond > 0 ? { class: "error" } : {}, String(f.ejections)),
+        el(
+          "td",
+          {},
+          f.weights
+            .map((w) => `${TABLE_SHORT[w.table] ?? w.table} ${w.lambda} ${formatWeight(w.weight)}`)
+            .join(" · "),
+        ),
+      );
+    }),
+    "",
+  );
+}
+
+function formatWeight(weight: number): string {
+  return Number.isInteger(weight) ? String(weight) : weight.toFixed(3);
+}
+
 function renderRouters(routers: readonly RouterView[]): HTMLElement {
   if (routers.length === 0) return el("p", { class: "empty" }, "No router has announced itself.");
   const box = el("div");
@@ -93,11 +147,14 @@ function renderRouters(routers: readonly RouterView[]): HTMLElement {
           `${traffic.callsPerSecond.toFixed(1)} calls/s · ${traffic.errorsPerSecond.toFixed(1)} errors/s · mean ${mean} · ${traffic.totalCalls} calls since start${codes ? ` (${codes})` : ""} · ${traffic.openConnections} connections`,
         ),
       );
-      if (traffic.destinations.length > 0) {
+      const assembled = traffic.destinations.filter((d) => d.forwarding !== undefined);
+      const raw = traffic.destinations.filter((d) => d.forwarding === undefined);
+      if (assembled.length > 0) card.append(renderForwarding(assembled));
+      if (raw.length > 0) {
         card.append(
           table(
             ["destination", "series"],
-            traffic.destinations.map((d) =>
+            raw.map((d) =>
               el(
                 "tr",
                 {},
