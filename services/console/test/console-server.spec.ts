@@ -7,7 +7,7 @@ import { createRouterServer } from "@soe/router";
 import { createLogger, createTransport } from "@soe/runtime";
 import { afterEach, describe, expect, test } from "vitest";
 import { type ConsoleServerOptions, createConsoleServer } from "../src/console-server.js";
-import { NOTE_NO_ACTIVATIONS } from "../src/domain-snapshot.js";
+import { NOTE_NO_ACTIVATIONS, NOTE_NO_DESTINATION_SERIES } from "../src/domain-snapshot.js";
 import type { DomainView } from "../src/domain-view.js";
 
 const TOKEN = "console-test-token-5b1e";
@@ -151,7 +151,7 @@ describe("edgeconsole against a real controller, router and computer", () => {
   });
 
   test("reads the router's /metrics: calls through it show up as totals and rates", async () => {
-    const { controller, router } = await domain();
+    const { controller, router, computer } = await domain();
     const console = await startConsole({ controllerEndpoint: controller.endpoint });
     await until(console.url, (v) => v.lambdas.some((l) => l.routes.length > 0));
     const transport = createTransport(router.serverEndpoint, { defaultTimeoutMs: 5_000 });
@@ -163,6 +163,16 @@ describe("edgeconsole against a real controller, router and computer", () => {
     const view = await until(console.url, (v) => (v.routers[0]?.traffic?.totalCalls ?? 0) >= 3);
     expect(view.routers[0]?.traffic?.callsByCode).toEqual({ ok: 3 });
     expect(view.routers[0]?.trafficError).toBeUndefined();
+    // Per destination too: the router's soe_router_* series, assembled.
+    const destinations = view.routers[0]?.traffic?.destinations ?? [];
+    const towardsComputer = destinations.find((d) => d.destination === computer.serverEndpoint);
+    expect(towardsComputer?.forwarding).toMatchObject({
+      callsByOutcome: { ok: 3, retcode: 0 },
+      inFlight: 0,
+      ejections: 0,
+    });
+    expect(towardsComputer?.forwarding?.weights.map((w) => w.lambda)).toContain("clambda0");
+    expect(view.notes).not.toContain(NOTE_NO_DESTINATION_SERIES);
   });
 
   test("a computer that leaves disappears from the next snapshots", async () => {
