@@ -108,3 +108,34 @@ describe("ActionLister", () => {
     expect((await lister.catalog()).map((e) => e.name)).toEqual(["/guest/a"]);
   });
 });
+
+describe("ActionLister public offers", () => {
+  it("tells which lambdas a computer announced as public", async () => {
+    let now = 0;
+    let offers: { name: string; public: boolean }[] = [
+      { name: "/whisk.system/utils/sort", public: true },
+      { name: "/team/private/sort", public: false },
+    ];
+    const lister = new ActionLister({ source: async () => offers, clock: () => now });
+    expect(await lister.isPublic("/whisk.system/utils/sort")).toBe(true);
+    expect(await lister.isPublic("/team/private/sort")).toBe(false);
+    expect(await lister.catalog()).toEqual([
+      { name: "/whisk.system/utils/sort", firstSeen: 0, public: true },
+      { name: "/team/private/sort", firstSeen: 0 },
+    ]);
+    // A cached miss is checked once more against a fresh listing.
+    offers = [{ name: "/team/private/sort", public: true }];
+    now = 10;
+    expect(await lister.isPublic("/team/private/sort")).toBe(true);
+  });
+
+  it("is never public when the controller fails or is absent", async () => {
+    const failing = new ActionLister({
+      source: async () => {
+        throw new Error("down");
+      },
+    });
+    expect(await failing.isPublic("/whisk.system/utils/sort")).toBe(false);
+    expect(await new ActionLister({ source: undefined }).isPublic("/a/b/c")).toBe(false);
+  });
+});

@@ -1,17 +1,42 @@
 import type { Client } from "@connectrpc/connect";
+import { PUBLIC_ACTION_PROCESSOR } from "@soe/openwhisk";
 import type { soev1 } from "@soe/proto";
 
-/** The lambda names the domain offers right now (fully-qualified OpenWhisk names among them). */
-export type LambdaSource = () => Promise<readonly string[]>;
+/** A lambda the domain offers, and whether a computer announced it as public. */
+export interface LambdaOffer {
+  readonly name: string;
+  /** An action of a published package: every namespace's key may read and invoke it. */
+  readonly public: boolean;
+}
 
-/** The controller's read API as a source (soe.v1 ControllerQueryService/ListLambdas). */
+/**
+ * The lambdas the domain offers right now (fully-qualified OpenWhisk names among them); a bare
+ * name is not public.
+ */
+export type LambdaSource = () => Promise<readonly (string | LambdaOffer)[]>;
+
+/**
+ * The controller's read API as a source (soe.v1 ControllerQueryService): ListLambdas for what is
+ * offered, ListComputers for which containers the computers announced as public.
+ */
 export function controllerLambdaSource(
   client: Client<typeof soev1.ControllerQueryService>,
   timeoutMs: number,
 ): LambdaSource {
   return async () => {
-    const response = await client.listLambdas({}, { timeoutMs });
-    return response.lambdas.filter((l) => l.computers.length > 0).map((l) => l.name);
+    const [lambdas, computers] = await Promise.all([
+      client.listLambdas({}, { timeoutMs }),
+      client.listComputers({}, { timeoutMs }),
+    ]);
+    const published = new Set<string>();
+    for (const computer of computers.computers) {
+      for (const container of computer.containers) {
+        if (container.processor === PUBLIC_ACTION_PROCESSOR) published.add(container.lambda);
+      }
+    }
+    return lambdas.lambdas
+      .filter((l) => l.computers.length > 0)
+      .map((l) => ({ name: l.name, public: published.has(l.name) }));
   };
 }
 
@@ -22,6 +47,8 @@ export interface CatalogEntry {
    * time, and OpenWhisk lists the most recently updated first, so new arrivals come first.
    */
   readonly firstSeen: number;
+  /** Present (true) when a computer announced it as public (an action of a published package). */
+  readonly public?: true;
 }
 
 export interface ActionListerOptions {
@@ -118,8 +145,38 @@ export class ActionLister {
     }
   }
 
+  /**
+   * Whether the domain offers `name` as public; false when it cannot be known (the controller
+   * failed or is not configured): another namespace's action is then refused as OpenWhisk would
+   * refuse a private one.
+   */
+  async isPublic(name: string): Promise<boolean> {
+    if (this.#source === undefined) return false;
+    const offers = (entries: readonly CatalogEntry[]) =>
+      entries.some((e) => e.name === name && e.public === true);
+    try {
+      const wasCached = this.#cached !== undefined && this.#clock() - this.#cached.at < this.#ttlMs;
+      if (offers(await this.catalog())) return true;
+      if (!wasCached) return false;
+      // Announced a moment ago, perhaps: as in has(), one fresh listing decides.
+      this.#cached = undefined;
+      return offers(await this.catalog());
+    } catch {
+      return false;
+    }
+  }
+
   async #refresh(source: LambdaSource): Promise<readonly CatalogEntry[]> {
-    const names = [...new Set(await source())];
+    const published = new Set<string>();
+    const names = [
+      ...new Set(
+        (await source()).map((offer) => {
+          if (typeof offer === "string") return offer;
+          if (offer.public) published.add(offer.name);
+          return offer.name;
+        }),
+      ),
+    ];
     const now = this.#clock();
     const offered = new Set(names);
     // Forget what left the domain, so a lambda that comes back counts as new.
@@ -131,7 +188,7 @@ export class ActionLister {
         firstSeen = now;
         this.#firstSeen.set(name, now);
       }
-      return { name, firstSeen };
+      return published.has(name) ? { name, firstSeen, public: true as const } : { name, firstSeen };
     });
     this.#cached = { at: this.#clock(), entries };
     return entries;

@@ -2,6 +2,7 @@ import { ErrorText, formatActionName, type KeyValue, resolveAccess } from "@soe/
 import { soev1 } from "@soe/proto";
 import type { Logger } from "@soe/runtime";
 import type { Context, Hono } from "hono";
+import { actionAccess } from "../action-access.js";
 import type { ActionLister, CatalogEntry } from "../action-lister.js";
 import { actionDescription, actionsOf } from "../action-views.js";
 import { actionListing } from "../domain-listing.js";
@@ -106,7 +107,12 @@ export function registerActionRoutes(app: Hono<ProxyEnv>, deps: ActionRouteDeps)
 
   const get = async (c: Context<ProxyEnv>) => {
     const target = routeTarget(c);
-    const access = resolveAccess(c.get("identity"), target.namespaceSegment, target.segments);
+    const access = await actionAccess(
+      lister,
+      c.get("identity"),
+      target.namespaceSegment,
+      target.segments,
+    );
     if (!access.ok) return errorResponse(c, access.status, access.error);
     const code = booleanParam("code", c.req.query("code"), true);
     if (!code.ok) return errorResponse(c, 400, code.error);

@@ -1,12 +1,7 @@
-import {
-  type ActionName,
-  ErrorText,
-  formatActionName,
-  resolveAccess,
-  tooManyConcurrent,
-} from "@soe/openwhisk";
+import { type ActionName, ErrorText, formatActionName, tooManyConcurrent } from "@soe/openwhisk";
 import type { Logger } from "@soe/runtime";
 import type { Context, Hono } from "hono";
+import { actionAccess } from "../action-access.js";
 import { ActionFactsCache } from "../action-facts.js";
 import type { ActionLister } from "../action-lister.js";
 import type { DomainDeployment } from "../domain-deployment.js";
@@ -81,7 +76,7 @@ export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps)
   const invoke = async (c: Context<ProxyEnv>) => {
     const target = routeTarget(c);
     const caller = c.get("identity");
-    const access = resolveAccess(caller, target.namespaceSegment, target.segments);
+    const access = await actionAccess(lister, caller, target.namespaceSegment, target.segments);
     if (!access.ok) return errorResponse(c, access.status, access.error);
     const query = invokeQuery((name) => c.req.query(name));
     if (!query.ok) return errorResponse(c, 400, query.error);

@@ -81,6 +81,10 @@ export interface DomainOptions {
    * deployed later, as in a whole domain (otherwise only the routes installed here exist).
    */
   readonly routerAnnounced?: boolean;
+  /** The wsk-computers' `--public-namespaces` (default none). */
+  readonly publicNamespaces?: readonly string[];
+  /** Each wsk-computer's `--labels`, by index (OW1, OW2). */
+  readonly labels?: readonly Record<string, string>[];
 }
 
 /** Routes a lambda to each destination in the router's overall table, as a flat installer would. */
@@ -128,7 +132,7 @@ export async function startDomain(options: DomainOptions = {}): Promise<TestDoma
     closers.push(() => controller.close());
     const mocks: RunningOpenWhiskMock[] = [];
     const computers: WskComputerServer[] = [];
-    for (const name of ["OW1", "OW2"]) {
+    for (const [index, name] of ["OW1", "OW2"].entries()) {
       const mock = await startOpenWhiskMock({ port: 0, preload: [...SAMPLE_ACTIONS] });
       closers.push(() => mock.close());
       await createPackagedAction(mock);
@@ -145,6 +149,10 @@ export async function startDomain(options: DomainOptions = {}): Promise<TestDoma
         ...(options.computerTimeoutMs === undefined
           ? {}
           : { timeoutMs: options.computerTimeoutMs }),
+        ...(options.publicNamespaces === undefined
+          ? {}
+          : { publicNamespaces: options.publicNamespaces }),
+        ...(options.labels?.[index] === undefined ? {} : { labels: options.labels[index] }),
       });
       closers.push(() => computer.close());
       computers.push(computer);
