@@ -49,6 +49,7 @@ describe("edgecomputerwsk", () => {
       "--advertise",
       "--token",
       "--labels",
+      "--public-namespaces",
     ]) {
       expect(help).toContain(flag);
     }
@@ -74,7 +75,11 @@ describe("edgecomputerwsk", () => {
     );
     try {
       await eventually(() => ctl.lastLambdas(), "the announcement", 20_000);
-      expect(ctl.lastLambdas()).toEqual(["/guest/copy"]);
+      // whisk.system's published packages are announced too (--public-namespaces' default).
+      const [own, ...published] = ctl.lastLambdas() ?? [];
+      expect(own).toBe("/guest/copy");
+      expect(published).toContain("/whisk.system/utils/sort");
+      expect(published.every((name) => name.startsWith("/whisk.system/utils/"))).toBe(true);
       run.child.kill("SIGTERM");
       expect(await run.exited).toBe(0);
       expect(ctl.calls.at(-1)?.method).toBe("removeComputer");
