@@ -31,3 +31,4 @@ export {
   serveRules,
   slowSenderCases,
 } from "./hostile/index.js";
+export { type EtcdServer, type EtcdServerOptions, startEtcdServer } from "./etcd-server.js";
