@@ -153,3 +153,19 @@ export {
   SEQUENCE_KIND,
   type SequenceExecDocument,
 } from "./entity-document.js";
+export { type ComponentKind, type ComponentLookup, checkSequence } from "./sequence-check.js";
+export {
+  CAUSED_BY_SEQUENCE,
+  memoryLimitOf,
+  type SequenceRecordFacts,
+  sequenceRecord,
+} from "./sequence-record.js";
+export {
+  type ComponentOutcome,
+  type ComponentRunner,
+  componentTimeoutText,
+  runSequence,
+  type SequenceAccounting,
+  SequenceErrorText,
+  type SequenceRunOptions,
+} from "./sequence-run.js";
