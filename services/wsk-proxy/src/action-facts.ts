@@ -1,5 +1,10 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { type ActionLimits, type ActionName, formatActionName } from "@soe/openwhisk";
+import {
+  type ActionLimits,
+  type ActionName,
+  formatActionName,
+  isSequenceExec,
+} from "@soe/openwhisk";
 import type { soev1 } from "@soe/proto";
 import type { Logger } from "@soe/runtime";
 import { actionRef, type DomainDeployment } from "./domain-deployment.js";
@@ -16,14 +21,21 @@ export interface ActionFacts {
   /** Undefined for a document without `exec` (never for a checked action). */
   readonly kind: string | undefined;
   readonly limits: Required<ActionLimits>;
+  /**
+   * Set for a sequence the domain holds: its components' fully-qualified names. The proxy runs
+   * it itself (sequence-invoker.ts); no installation has it.
+   */
+  readonly components?: readonly string[];
 }
 
 export function actionFactsOf(entity: soev1.Entity): ActionFacts {
   const document = actionDocumentOf(entity);
+  const exec = document.exec;
   return {
     version: entity.version,
-    kind: document.exec?.kind,
+    kind: exec?.kind,
     limits: { ...DEFAULT_LIMITS, ...document.limits },
+    ...(exec !== undefined && isSequenceExec(exec) ? { components: exec.components } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import {
   type ActionName,
+  CAUSED_BY_SEQUENCE,
   type ActivationRecord,
   type ActivationStatus,
   entityPath,
@@ -20,6 +21,8 @@ export interface ActivationFacts {
   readonly result: unknown;
   /** The action's version, kind and limits, when the domain knows them (action-facts.ts). */
   readonly actionFacts?: ActionFacts | undefined;
+  /** The sequence's activation id, for a component of one (sequence-invoker.ts). */
+  readonly cause?: string | undefined;
 }
 
 /**
@@ -41,7 +44,9 @@ export function buildActivationRecord(facts: ActivationFacts): ActivationRecord 
   const known = facts.actionFacts;
   const end = Math.max(start, facts.end);
   // OpenWhisk's order (openwhisk-api.md §2), though order is not significant.
+  const { cause } = facts;
   const annotations: KeyValue[] = [
+    ...(cause === undefined ? [] : [CAUSED_BY_SEQUENCE]),
     { key: "path", value: `${action.namespace}/${entityPath(action)}` },
     { key: "waitTime", value: 0 },
   ];
@@ -58,6 +63,7 @@ export function buildActivationRecord(facts: ActivationFacts): ActivationRecord 
     start,
     end,
     duration: end - start,
+    ...(cause === undefined ? {} : { cause }),
     response: {
       result,
       size: (JSON.stringify(result) ?? "").length,

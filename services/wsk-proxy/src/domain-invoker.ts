@@ -35,6 +35,8 @@ export interface InvocationRequest {
    * (ActionFactsCache); never rejects.
    */
   readonly facts?: Promise<ActionFacts | undefined>;
+  /** The sequence's activation id, for a component of one (sequence-invoker.ts). */
+  readonly cause?: string | undefined;
 }
 
 /**
@@ -228,6 +230,7 @@ export class DomainInvoker {
           status: resolved.status,
           result: resolved.result,
           actionFacts: await this.#factsOf(request),
+          cause: request.cause,
         });
         // Stored marked, answered without the mark: its logs are read when it is first read.
         await this.#store(this.#logsReadable ? withLogsUnread(record) : record);
@@ -245,6 +248,7 @@ export class DomainInvoker {
             status: ActivationStatus.success,
             result: {},
             actionFacts: await this.#factsOf(request),
+            cause: request.cause,
           });
           await this.#store(pendingRecord(placeholder, resolved.backend));
         }
@@ -298,6 +302,7 @@ export class DomainInvoker {
         end: now,
         status: ActivationStatus.internalError,
         result: { error: final.error },
+        cause: request.cause,
       }),
     );
   }

@@ -158,6 +158,8 @@ export function completeRecord(
     start,
     end,
     duration: finite(backend.duration) ?? end - start,
+    // A sequence's component: its parent is the proxy's sequence, not a backend id.
+    ...(pending.cause === undefined ? {} : { cause: pending.cause }),
     response: backend.response,
     logs: Array.isArray(logs) ? logs.filter((line) => typeof line === "string") : [],
     annotations: [...kept.values()],
