@@ -37,6 +37,11 @@ export interface InvocationRequest {
   readonly facts?: Promise<ActionFacts | undefined>;
   /** The sequence's activation id, for a component of one (sequence-invoker.ts). */
   readonly cause?: string | undefined;
+  /**
+   * The name the router routes, when not the action's fully-qualified one: a native computer's
+   * lambda (`clambda0`) as a sequence's component (sequence-components.ts).
+   */
+  readonly lambda?: string | undefined;
 }
 
 /**
@@ -189,7 +194,7 @@ export class DomainInvoker {
     signal: AbortSignal,
   ): Promise<FinalOutcome> {
     const { client, callTimeoutMs, logger } = this.#options;
-    const lambda = formatActionName(request.action);
+    const lambda = request.lambda ?? formatActionName(request.action);
     const began = performance.now();
     const start = this.#clock();
     let outcome: InvocationOutcome;
@@ -197,7 +202,7 @@ export class DomainInvoker {
     let failure: ConnectError | undefined;
     try {
       reply = await client.runLambda(
-        lambdaRequestFor(request.action, request.params, activationId),
+        lambdaRequestFor(lambda, request.params, activationId),
         {
           timeoutMs: callTimeoutMs,
           signal,

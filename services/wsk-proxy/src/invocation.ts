@@ -40,15 +40,16 @@ export type LambdaRequestInit = MessageInitShape<typeof LambdaRequestSchema>;
 
 /**
  * The RunLambda request for an invocation: the fully-qualified action name (what wsk-computers
- * announce), the parameters as JSON text, and hops 1, since the reference's client pool counts
+ * announce) or a lambda's own name (a native computer's), the parameters as JSON text, and hops 1, since the reference's client pool counts
  * the proxy as a hop (reference §1.7: wskproxy → router → edgecomputerwsk answers 3).
  */
 export function lambdaRequestFor(
-  action: ActionName,
+  action: ActionName | string,
   params: Readonly<Record<string, unknown>>,
   uuid: string,
 ): LambdaRequestInit {
-  return { name: formatActionName(action), input: JSON.stringify(params), hops: 1, uuid };
+  const name = typeof action === "string" ? action : formatActionName(action);
+  return { name, input: JSON.stringify(params), hops: 1, uuid };
 }
 
 function refused(httpStatus: ContentfulStatusCode, error: string): InvocationOutcome {
