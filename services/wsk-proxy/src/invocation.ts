@@ -40,8 +40,9 @@ export type LambdaRequestInit = MessageInitShape<typeof LambdaRequestSchema>;
 
 /**
  * The RunLambda request for an invocation: the fully-qualified action name (what wsk-computers
- * announce) or a lambda's own name (a native computer's), the parameters as JSON text, and hops 1, since the reference's client pool counts
- * the proxy as a hop (reference §1.7: wskproxy → router → edgecomputerwsk answers 3).
+ * announce) or a lambda's own name (a native computer's), the parameters as JSON text, and
+ * hops 1, since the reference's client pool counts the proxy as a hop (reference §1.7:
+ * wskproxy → router → edgecomputerwsk answers 3).
  */
 export function lambdaRequestFor(
   action: ActionName | string,
