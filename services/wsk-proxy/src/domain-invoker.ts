@@ -201,13 +201,10 @@ export class DomainInvoker {
     let reply: LambdaResponse | undefined;
     let failure: ConnectError | undefined;
     try {
-      reply = await client.runLambda(
-        lambdaRequestFor(lambda, request.params, activationId),
-        {
-          timeoutMs: callTimeoutMs,
-          signal,
-        },
-      );
+      reply = await client.runLambda(lambdaRequestFor(lambda, request.params, activationId), {
+        timeoutMs: callTimeoutMs,
+        signal,
+      });
       outcome = outcomeOfReply(reply.retcode, reply.output);
     } catch (error) {
       failure = ConnectError.from(error);
