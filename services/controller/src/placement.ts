@@ -60,6 +60,14 @@ export function selectorMatches(selector: Selector, labels: Readonly<Record<stri
   );
 }
 
+/** Whether an action's document is a sequence (`exec.kind: "sequence"`). */
+export function isSequenceDocument(document: Record<string, unknown>): boolean {
+  const exec = document.exec;
+  return (
+    typeof exec === "object" && exec !== null && (exec as { kind?: unknown }).kind === "sequence"
+  );
+}
+
 /** Looks a desired package up by namespace and name. */
 export type PackageLookup = (namespace: string, name: string) => DesiredEntity | undefined;
 
@@ -83,6 +91,10 @@ export function isPlacedOn(
   } catch {
     return false;
   }
+  // A sequence is the domain's own composition: the proxy runs it, component by component, each
+  // routed on its own (its components may live on other installations or native computers), so
+  // no installation gets it as an OpenWhisk sequence (issue 11).
+  if (ref.kind === soev1.EntityKind.ACTION && isSequenceDocument(document)) return false;
   if (ref.kind === soev1.EntityKind.ACTION && ref.package !== "") {
     const pkg = packages(ref.namespace, ref.package);
     return pkg !== undefined && isPlacedOn(pkg, target, packages, depth + 1);

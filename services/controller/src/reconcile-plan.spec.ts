@@ -186,4 +186,21 @@ describe("reconcile plan", () => {
       "remove action old",
     ]);
   });
+
+  it("places no sequence on an installation: the proxy runs it, and one held is removed", () => {
+    const seq = action("", "seq", { exec: { kind: "sequence", components: ["/guest/y"] } });
+    const inPackage = action("p", "chain", {
+      exec: { kind: "sequence", components: ["/guest/p/x"] },
+    });
+    const desired = [pkg("p"), action("p", "x"), action("", "y"), seq, inPackage];
+    const result = plan(desired, []);
+    expect(result.placed.map((e) => e.ref.name)).toEqual(["p", "x", "y"]);
+    expect(result.steps.map(describeStep)).toEqual([
+      "apply package p",
+      "apply action y",
+      "apply action p/x",
+    ]);
+    // One installed with the domain's digest (before sequences were the proxy's) goes away.
+    expect(steps(desired, [installed(seq)])).toContain("remove action seq");
+  });
 });
