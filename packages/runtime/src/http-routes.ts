@@ -23,8 +23,8 @@ export function createHttpApp(
       ? c.json({ status: "ok", service: name })
       : c.json({ status: "draining", service: name }, 503),
   );
-  root.get("/metrics", (c) =>
-    c.text(metrics.render(), 200, { "content-type": metricsContentType }),
+  root.get("/metrics", async (c) =>
+    c.text(await metrics.render(), 200, { "content-type": metricsContentType }),
   );
   if (app !== undefined) root.route("/", app);
   root.notFound((c) => c.json({ error: "The requested resource does not exist.", code: 404 }, 404));

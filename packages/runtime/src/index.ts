@@ -73,11 +73,19 @@ export { Conf, InvalidConf, InvalidValue, NoValue } from "./conf-string.js";
 export { createLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { onShutdown, type ShutdownOptions } from "./shutdown.js";
 export {
+  type Counter,
+  type CounterSeries,
   codeLabel,
   createRpcMetrics,
+  type Gauge,
+  type GaugeSeries,
+  type Histogram,
+  type HistogramSeries,
+  type Labels,
   MetricsRegistry,
   metricsContentType,
   metricsInterceptor,
+  processMetricsRegistry,
   type RpcMetrics,
   registerProcessMetrics,
 } from "./metrics.js";

@@ -1,104 +1,108 @@
+import {
+  Counter as PromCounter,
+  Gauge as PromGauge,
+  Histogram as PromHistogram,
+  Registry,
+} from "prom-client";
+
 /**
- * A small registry rendering the Prometheus text exposition format (version 0.0.4), enough for
- * `GET /metrics` on every process without a dependency.
+ * Every process's `GET /metrics`, through prom-client (issue 14): one prom-client `Registry` per
+ * MetricsRegistry, never the library's global one, since tests run many servers in one process.
+ * The classes here are a thin layer that keeps the project's call shape (`inc(labels, by)`,
+ * `set(labels, value)`, handles from `labels()`), which prom-client's own methods do not take the
+ * same way: its `gauge.set(undefined, 3)` would set `undefined`.
  */
 
-export const metricsContentType = "text/plain; version=0.0.4; charset=utf-8";
+/** The Prometheus text exposition format, 0.0.4. */
+export const metricsContentType: string = Registry.PROMETHEUS_CONTENT_TYPE;
 
 export type Labels = Readonly<Record<string, string>>;
 
-const metricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** One counter series; hold on to it to update without a lookup. */
+export interface CounterSeries {
+  inc(by?: number): void;
+}
 
-abstract class Metric<Series> {
-  abstract readonly type: "counter" | "gauge" | "histogram";
-  /** Keyed by the rendered label pairs, `procedure="/a/B",code="ok"`. */
-  private readonly series = new Map<string, Series>();
+export interface GaugeSeries {
+  set(value: number): void;
+  inc(by?: number): void;
+}
+
+export interface HistogramSeries {
+  observe(value: number): void;
+}
+
+type PromMetric = PromCounter<string> | PromGauge<string> | PromHistogram<string>;
+
+abstract class Metric<Series, M extends PromMetric> {
+  /** Handles by label values, so that a series is created (at 0) once and never reset. */
+  readonly #series = new Map<string, Series>();
 
   constructor(
+    /** prom-client's metric, for what this layer does not offer. */
+    readonly metric: M,
     readonly name: string,
-    readonly help: string,
     readonly labelNames: readonly string[],
-  ) {
-    if (!metricName.test(name)) throw new Error(`invalid metric name '${name}'`);
-    for (const label of labelNames) {
-      if (!labelName.test(label) || label.startsWith("__")) {
-        throw new Error(`invalid label name '${label}' for metric '${name}'`);
-      }
-    }
-  }
+  ) {}
 
-  protected abstract create(): Series;
-  protected abstract renderSeries(lines: string[], labels: string, series: Series): void;
+  protected abstract create(labels: Labels): Series;
 
-  /** The series for these label values; hold on to it to update without a lookup. */
+  /**
+   * The series for these label values, shown from now on (at 0 until updated), as the text of
+   * every scrape should hold the same series. A missing label value is the empty string.
+   */
   labels(labels?: Labels): Series {
-    const key = this.labelNames.map((n) => `${n}="${escapeLabel(labels?.[n] ?? "")}"`).join(",");
-    let series = this.series.get(key);
+    const key = this.#key(labels);
+    let series = this.#series.get(key);
     if (series === undefined) {
-      for (const n of Object.keys(labels ?? {})) {
-        if (!this.labelNames.includes(n))
-          throw new Error(`metric '${this.name}' has no label '${n}'`);
-      }
-      series = this.create();
-      this.series.set(key, series);
+      series = this.create(this.#complete(labels));
+      this.#series.set(key, series);
     }
     return series;
   }
 
-  render(lines: string[]): void {
-    // An unlabelled metric is shown from the start, as 0, like other Prometheus clients do.
-    if (this.labelNames.length === 0) this.labels();
-    lines.push(`# HELP ${this.name} ${this.help.replace(/[\\\n]/g, escapeChar)}`);
-    lines.push(`# TYPE ${this.name} ${this.type}`);
-    for (const [labels, series] of this.series) this.renderSeries(lines, labels, series);
+  /** Drops a series from the exposition (a destination or an entry that went away). */
+  remove(labels: Labels): void {
+    const key = this.#key(labels);
+    if (!this.#series.delete(key)) return;
+    this.metric.remove(this.#complete(labels));
+  }
+
+  #key(labels: Labels | undefined): string {
+    return JSON.stringify(this.labelNames.map((n) => labels?.[n] ?? ""));
+  }
+
+  #complete(labels: Labels | undefined): Record<string, string> {
+    for (const n of Object.keys(labels ?? {})) {
+      if (!this.labelNames.includes(n))
+        throw new Error(`metric '${this.name}' has no label '${n}'`);
+    }
+    const complete: Record<string, string> = {};
+    for (const n of this.labelNames) complete[n] = labels?.[n] ?? "";
+    return complete;
   }
 }
 
-export class CounterSeries {
-  value = 0;
-  inc(by = 1): void {
-    if (!(by >= 0)) throw new RangeError(`a counter cannot change by ${by}`);
-    this.value += by;
-  }
-}
-
-export class Counter extends Metric<CounterSeries> {
-  readonly type = "counter";
+export class Counter extends Metric<CounterSeries, PromCounter<string>> {
   inc(labels?: Labels, by = 1): void {
     this.labels(labels).inc(by);
   }
-  protected create(): CounterSeries {
-    return new CounterSeries();
-  }
-  protected renderSeries(lines: string[], labels: string, series: CounterSeries): void {
-    lines.push(`${this.name}${braces(labels)} ${formatNumber(series.value)}`);
+  protected create(labels: Labels): CounterSeries {
+    this.metric.inc(labels, 0);
+    return this.metric.labels(labels);
   }
 }
 
-export class GaugeSeries {
-  value = 0;
-  set(value: number): void {
-    this.value = value;
-  }
-  inc(by = 1): void {
-    this.value += by;
-  }
-}
-
-export class Gauge extends Metric<GaugeSeries> {
-  readonly type = "gauge";
+export class Gauge extends Metric<GaugeSeries, PromGauge<string>> {
   set(labels: Labels | undefined, value: number): void {
     this.labels(labels).set(value);
   }
   inc(labels?: Labels, by = 1): void {
     this.labels(labels).inc(by);
   }
-  protected create(): GaugeSeries {
-    return new GaugeSeries();
-  }
-  protected renderSeries(lines: string[], labels: string, series: GaugeSeries): void {
-    lines.push(`${this.name}${braces(labels)} ${formatNumber(series.value)}`);
+  protected create(labels: Labels): GaugeSeries {
+    this.metric.inc(labels, 0);
+    return this.metric.labels(labels);
   }
 }
 
@@ -106,80 +110,42 @@ export const defaultBuckets: readonly number[] = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
-export class HistogramSeries {
-  /** Per bucket, not cumulative: observe touches one slot; render adds them up. */
-  readonly counts: number[];
-  sum = 0;
-  count = 0;
-
-  constructor(readonly bounds: readonly number[]) {
-    this.counts = new Array<number>(bounds.length).fill(0);
-  }
-
-  observe(value: number): void {
-    const bounds = this.bounds;
-    for (let i = 0; i < bounds.length; i++) {
-      if (value <= (bounds[i] as number)) {
-        (this.counts[i] as number)++;
-        break;
-      }
-    }
-    this.sum += value;
-    this.count++;
-  }
-}
-
-export class Histogram extends Metric<HistogramSeries> {
-  readonly type = "histogram";
-  readonly buckets: readonly number[];
-
-  constructor(
-    name: string,
-    help: string,
-    labelNames: readonly string[],
-    buckets: readonly number[],
-  ) {
-    super(name, help, labelNames);
-    if (labelNames.includes("le")) throw new Error(`histogram '${name}' cannot have a label 'le'`);
-    this.buckets = buckets.filter((b) => b !== Number.POSITIVE_INFINITY);
-    if (
-      this.buckets.some(
-        (b, i) => Number.isNaN(b) || (i > 0 && b <= (this.buckets[i - 1] as number)),
-      )
-    ) {
-      throw new Error(`histogram '${name}' needs increasing buckets`);
-    }
-  }
-
+export class Histogram extends Metric<HistogramSeries, PromHistogram<string>> {
   observe(labels: Labels | undefined, value: number): void {
     this.labels(labels).observe(value);
   }
-  protected create(): HistogramSeries {
-    return new HistogramSeries(this.buckets);
-  }
-  protected renderSeries(lines: string[], labels: string, series: HistogramSeries): void {
-    const prefix = labels === "" ? "" : `${labels},`;
-    let cumulative = 0;
-    series.bounds.forEach((bound, i) => {
-      cumulative += series.counts[i] as number;
-      lines.push(`${this.name}_bucket{${prefix}le="${formatNumber(bound)}"} ${cumulative}`);
-    });
-    lines.push(`${this.name}_bucket{${prefix}le="+Inf"} ${series.count}`);
-    lines.push(`${this.name}_sum${braces(labels)} ${formatNumber(series.sum)}`);
-    lines.push(`${this.name}_count${braces(labels)} ${series.count}`);
+  protected create(labels: Labels): HistogramSeries {
+    this.metric.zero(labels);
+    return this.metric.labels(labels);
   }
 }
 
 export class MetricsRegistry {
-  private readonly metrics = new Map<string, Metric<unknown>>();
-  private readonly collectors: (() => void)[] = [];
+  /** prom-client's registry of this registry's own metrics. */
+  readonly registry = new Registry();
+  readonly #included: Registry[] = [];
+  readonly #collectors: (() => void)[] = [];
 
   counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
-    return this.add(new Counter(name, help, labelNames));
+    this.#checkFree(name);
+    const metric = new PromCounter({
+      name,
+      help,
+      labelNames: [...labelNames],
+      registers: [this.registry],
+    });
+    return new Counter(metric, name, labelNames);
   }
 
   gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
-    return this.add(new Gauge(name, help, labelNames));
+    this.#checkFree(name);
+    const metric = new PromGauge({
+      name,
+      help,
+      labelNames: [...labelNames],
+      registers: [this.registry],
+    });
+    return new Gauge(metric, name, labelNames);
   }
 
   histogram(
@@ -188,43 +154,47 @@ export class MetricsRegistry {
     labelNames: readonly string[] = [],
     buckets: readonly number[] = defaultBuckets,
   ): Histogram {
-    return this.add(new Histogram(name, help, labelNames, buckets));
+    this.#checkFree(name);
+    const bounds = buckets.filter((b) => b !== Number.POSITIVE_INFINITY);
+    // prom-client takes the bounds as given: out of order, observations land in wrong buckets.
+    if (bounds.some((b, i) => Number.isNaN(b) || (i > 0 && b <= (bounds[i - 1] as number)))) {
+      throw new Error(`histogram '${name}' needs increasing buckets`);
+    }
+    if (labelNames.includes("le")) throw new Error(`histogram '${name}' cannot have a label 'le'`);
+    const metric = new PromHistogram({
+      name,
+      help,
+      labelNames: [...labelNames],
+      buckets: bounds,
+      registers: [this.registry],
+    });
+    return new Histogram(metric, name, labelNames);
   }
 
   /** Runs `fn` before each render, to sample values that are read rather than counted. */
   collect(fn: () => void): void {
-    this.collectors.push(fn);
+    this.#collectors.push(fn);
   }
 
-  render(): string {
-    for (const fn of this.collectors) fn();
-    const lines: string[] = [];
-    for (const metric of this.metrics.values()) metric.render(lines);
-    return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+  /** Renders `other`'s metrics too, first (a process's own metrics, shared by its registries). */
+  include(other: Registry): void {
+    if (this.#included.includes(other)) return;
+    for (const metric of other.getMetricsAsArray()) this.#checkFree(metric.name);
+    this.#included.push(other);
   }
 
-  private add<M extends Metric<unknown>>(metric: M): M {
-    if (this.metrics.has(metric.name))
-      throw new Error(`metric '${metric.name}' already registered`);
-    this.metrics.set(metric.name, metric);
-    return metric;
+  /** The text exposition (`metricsContentType`), collectors run first. */
+  render(): Promise<string> {
+    for (const fn of this.#collectors) fn();
+    if (this.#included.length === 0) return this.registry.metrics();
+    return Registry.merge([...this.#included, this.registry]).metrics();
   }
-}
 
-function braces(labels: string): string {
-  return labels === "" ? "" : `{${labels}}`;
-}
-
-function escapeChar(c: string): string {
-  return c === "\n" ? "\\n" : `\\${c}`;
-}
-
-function escapeLabel(value: string): string {
-  return value.replace(/[\\"\n]/g, escapeChar);
-}
-
-function formatNumber(n: number): string {
-  if (n === Number.POSITIVE_INFINITY) return "+Inf";
-  if (n === Number.NEGATIVE_INFINITY) return "-Inf";
-  return String(n);
+  #checkFree(name: string): void {
+    for (const registry of [this.registry, ...this.#included]) {
+      if (registry.getSingleMetric(name) !== undefined) {
+        throw new Error(`metric '${name}' already registered`);
+      }
+    }
+  }
 }

@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import {
@@ -5,6 +8,7 @@ import {
   createRpcMetrics,
   MetricsRegistry,
   metricsInterceptor,
+  processMetricsRegistry,
   type RpcMetrics,
   registerProcessMetrics,
 } from "./metrics.js";
@@ -14,28 +18,28 @@ type Req = Parameters<AnyFn>[0];
 type Res = Awaited<ReturnType<AnyFn>>;
 
 describe("createRpcMetrics", () => {
-  it("counts calls by procedure and code and times them by procedure", () => {
+  it("counts calls by procedure and code and times them by procedure", async () => {
     const registry = new MetricsRegistry();
     const rpc = createRpcMetrics(registry);
     rpc.record("/uiiit.rpc.EdgeRouter/RunLambda", "ok", 0.002);
     rpc.record("/uiiit.rpc.EdgeRouter/RunLambda", "ok", 0.003);
     rpc.record("/uiiit.rpc.EdgeRouter/RunLambda", "deadline_exceeded", 20);
-    const text = registry.render();
+    const text = await registry.render();
     expect(text).toContain(
       'rpc_server_calls_total{procedure="/uiiit.rpc.EdgeRouter/RunLambda",code="ok"} 2\n' +
         'rpc_server_calls_total{procedure="/uiiit.rpc.EdgeRouter/RunLambda",code="deadline_exceeded"} 1\n',
     );
     expect(text).toContain(
-      'rpc_server_duration_seconds_bucket{procedure="/uiiit.rpc.EdgeRouter/RunLambda",le="0.0005"} 0\n',
+      'rpc_server_duration_seconds_bucket{le="0.0005",procedure="/uiiit.rpc.EdgeRouter/RunLambda"} 0\n',
     );
     expect(text).toContain(
-      'rpc_server_duration_seconds_bucket{procedure="/uiiit.rpc.EdgeRouter/RunLambda",le="0.0025"} 1\n',
+      'rpc_server_duration_seconds_bucket{le="0.0025",procedure="/uiiit.rpc.EdgeRouter/RunLambda"} 1\n',
     );
     expect(text).toContain(
-      'rpc_server_duration_seconds_bucket{procedure="/uiiit.rpc.EdgeRouter/RunLambda",le="10"} 2\n',
+      'rpc_server_duration_seconds_bucket{le="10",procedure="/uiiit.rpc.EdgeRouter/RunLambda"} 2\n',
     );
     expect(text).toContain(
-      'rpc_server_duration_seconds_bucket{procedure="/uiiit.rpc.EdgeRouter/RunLambda",le="+Inf"} 3\n',
+      'rpc_server_duration_seconds_bucket{le="+Inf",procedure="/uiiit.rpc.EdgeRouter/RunLambda"} 3\n',
     );
     expect(text).toContain(
       'rpc_server_duration_seconds_count{procedure="/uiiit.rpc.EdgeRouter/RunLambda"} 3\n',
@@ -92,17 +96,56 @@ describe("metricsInterceptor", () => {
 });
 
 describe("registerProcessMetrics", () => {
-  it("samples memory and CPU at render", () => {
+  it("shows prom-client's process metrics, sampled at render", async () => {
     const registry = new MetricsRegistry();
     registerProcessMetrics(registry);
-    const text = registry.render();
+    const text = await registry.render();
     for (const name of [
       "process_resident_memory_bytes",
-      "process_cpu_seconds_total",
-      "nodejs_heap_used_bytes",
+      "process_start_time_seconds",
+      "nodejs_heap_size_used_bytes",
+      "nodejs_heap_size_total_bytes",
     ]) {
       const value = Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
       expect(value, name).toBeGreaterThan(0);
     }
+    expect(text).toMatch(/^process_cpu_seconds_total \S+$/m);
+    expect(text).toMatch(/^nodejs_eventloop_lag_seconds \S+$/m);
   });
+
+  it("collects them once per process, however many registries show them", async () => {
+    const shared = processMetricsRegistry();
+    expect(processMetricsRegistry()).toBe(shared);
+    const registries = Array.from({ length: 5 }, () => new MetricsRegistry());
+    for (const registry of registries) {
+      registerProcessMetrics(registry);
+      registerProcessMetrics(registry);
+    }
+    for (const registry of registries) {
+      const text = await registry.render();
+      expect(text.match(/^# TYPE process_cpu_seconds_total counter$/gm)).toHaveLength(1);
+    }
+    // One set of process metrics: the event-loop monitor and GC observer exist once.
+    expect(
+      shared.getMetricsAsArray().filter((m) => m.name === "nodejs_gc_duration_seconds"),
+    ).toHaveLength(1);
+  });
+
+  it("leaves nothing running: a process whose server showed them exits once it closes", async () => {
+    // prom-client's event-loop monitor and GC observer outlive every server; they must not
+    // hold the process, or a service would hang after its shutdown.
+    const script = `
+      import { serve } from ${JSON.stringify(new URL("./index.ts", import.meta.url).href)};
+      const server = await serve({ name: "exits" });
+      const text = await (await fetch(server.url + "/metrics")).text();
+      await server.close();
+      process.stdout.write(String(text.includes("process_cpu_seconds_total")));
+    `;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--conditions=@soe/source", "--import", "tsx", "--input-type=module", "-e", script],
+      { cwd: fileURLToPath(new URL("..", import.meta.url)), timeout: 30_000 },
+    );
+    expect(stdout).toBe("true");
+  }, 40_000);
 });

@@ -1,15 +1,16 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { collectDefaultMetrics, Registry } from "prom-client";
 import type { CounterSeries, Gauge, HistogramSeries, MetricsRegistry } from "./metrics-registry.js";
 
 // The registry is part of this module's API: servers import everything metrics from here.
 export {
   Counter,
-  CounterSeries,
+  type CounterSeries,
   defaultBuckets,
   Gauge,
-  GaugeSeries,
+  type GaugeSeries,
   Histogram,
-  HistogramSeries,
+  type HistogramSeries,
   type Labels,
   MetricsRegistry,
   metricsContentType,
@@ -48,8 +49,8 @@ function newRpcMetrics(registry: MetricsRegistry): RpcMetrics {
     ["procedure"],
     rpcDurationBuckets,
   );
-  // Called for every RPC: series are looked up in nested maps keyed by the plain strings, so a
-  // known procedure and code cost two Map lookups and no allocation.
+  // Called for every RPC: the series handles are looked up in nested maps keyed by the plain
+  // strings (two Map lookups), never by labels built per call; the updates are prom-client's.
   const byProcedure = new Map<
     string,
     { duration: HistogramSeries; calls: Map<string, CounterSeries> }
@@ -127,21 +128,24 @@ export function openConnectionsGauge(registry: MetricsRegistry): Gauge {
   return gauge;
 }
 
+let processMetrics: Registry | undefined;
+
+/**
+ * prom-client's default metrics (`process_*`, `nodejs_*`: CPU, memory, heap, event-loop lag,
+ * GC, handles), collected once per process into a registry of their own and shared by every
+ * registry that shows them. Each collection starts an event-loop delay monitor and a GC observer
+ * that prom-client never stops: one per registry would pile up across the many servers a test
+ * process starts and closes. Neither keeps the process alive.
+ */
+export function processMetricsRegistry(): Registry {
+  if (processMetrics === undefined) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics });
+  }
+  return processMetrics;
+}
+
+/** Shows the process's own metrics (processMetricsRegistry) on this registry's `/metrics`. */
 export function registerProcessMetrics(registry: MetricsRegistry): void {
-  const rss = registry.gauge("process_resident_memory_bytes", "Resident memory size in bytes.");
-  const cpu = registry.counter(
-    "process_cpu_seconds_total",
-    "Total user and system CPU time spent in seconds.",
-  );
-  const heap = registry.gauge("nodejs_heap_used_bytes", "V8 heap in use, in bytes.");
-  let cpuSeconds = 0;
-  registry.collect(() => {
-    const memory = process.memoryUsage();
-    rss.set(undefined, memory.rss);
-    heap.set(undefined, memory.heapUsed);
-    const { user, system } = process.cpuUsage();
-    const total = (user + system) / 1e6;
-    cpu.inc(undefined, Math.max(0, total - cpuSeconds));
-    cpuSeconds = total;
-  });
+  registry.include(processMetricsRegistry());
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parsePrometheusText, selectSamples, sumSamples } from "./prometheus-text.js";
 
 describe("parsePrometheusText", () => {
-  it("reads what the runtime's registry renders: counters, gauges and histograms with labels", () => {
+  it("reads what the runtime's registry renders: counters, gauges and histograms with labels", async () => {
     const registry = new MetricsRegistry();
     registry
       .counter("calls_total", "Calls.", ["procedure", "code"])
@@ -13,7 +13,7 @@ describe("parsePrometheusText", () => {
     registry
       .histogram("lat_seconds", "Latency.", ["procedure"], [0.1, 1])
       .observe({ procedure: "/a/B" }, 0.5);
-    const parsed = parsePrometheusText(registry.render());
+    const parsed = parsePrometheusText(await registry.render());
     expect(parsed.skippedLines).toBe(0);
     expect(parsed.types.get("calls_total")).toBe("counter");
     expect(parsed.types.get("lat_seconds")).toBe("histogram");

@@ -20,6 +20,7 @@ import { deploymentService } from "./deployment-service.js";
 import { Deployments } from "./deployments.js";
 import { DesiredState } from "./desired-state.js";
 import { InstallIdleSignal } from "./install-idle.js";
+import { registerInstallMetrics } from "./install-metrics.js";
 import { installationCalls } from "./installation-calls.js";
 import { InstallationRegistry } from "./installation-registry.js";
 import { EdgeController } from "./edge-controller.js";
@@ -128,6 +129,9 @@ export async function createControllerServer(
     ...(options.token ? { token: options.token } : {}),
     ...(options.routerTls === undefined ? {} : { tls: options.routerTls }),
   });
+  const metrics = new MetricsRegistry();
+  registerProcessMetrics(metrics);
+  const installMetrics = registerInstallMetrics(metrics);
   const timeoutMs = options.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS;
   const backoff = options.installBackoff ?? { initialMs: 100, maxMs: 5_000, jitter: 0.2 };
   // Reference routers, which do not serve soe.v1.TableSyncService: one Configure per entry.
@@ -135,12 +139,14 @@ export async function createControllerServer(
     timeoutMs,
     backoff,
     pipelineDepth: options.installWindow ?? DEFAULT_INSTALL_WINDOW,
-    send: async (router, conf, call) =>
-      (await createClient(EdgeRouter, pool.get(router)).configure(conf, call)).msg,
+    send: installMetrics.configure(
+      async (router, conf, call) =>
+        (await createClient(EdgeRouter, pool.get(router)).configure(conf, call)).msg,
+    ),
     listener: { ...log, idle: routerIdle },
   });
   const installs = new RouterTableSync({
-    send: tableSyncClient((router) => pool.get(router)),
+    send: installMetrics.tableSync(tableSyncClient((router) => pool.get(router))),
     configure: queues,
     fullTable: (router) => plane.fullTable(router),
     epoch: randomUUID(),
@@ -171,8 +177,6 @@ export async function createControllerServer(
   });
   if (saved !== undefined) plane.restore(saved);
 
-  const metrics = new MetricsRegistry();
-  registerProcessMetrics(metrics);
   const calls = installationCalls(
     pool,
     options.installationTimeoutMs ?? DEFAULT_INSTALLATION_TIMEOUT_MS,

@@ -179,7 +179,7 @@ describe("reconciler", () => {
     put(ref(ACTION, "", "x"));
     calls.fail = () => new ConnectError("down", Code.Unavailable);
     await reconciler.reconcile("ow1:1");
-    const text = metrics.render();
+    const text = await metrics.render();
     expect(text).toContain(
       'soe_controller_reconcile_passes_total{installation="ow1:1",outcome="failed"} 1',
     );

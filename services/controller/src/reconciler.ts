@@ -117,7 +117,7 @@ export class Reconciler {
         );
       }
       for (const gone of this.#driftShown)
-        if (!shown.has(gone)) drift?.set({ installation: gone }, 0);
+        if (!shown.has(gone)) drift?.remove({ installation: gone });
       this.#driftShown.clear();
       for (const s of shown) this.#driftShown.add(s);
     });

@@ -25,15 +25,12 @@ function sources(inFlight: Record<string, number>, overall: Row[], final: Row[] 
   return { state, read };
 }
 
-function lines(registry: MetricsRegistry, prefix: string): string[] {
-  return registry
-    .render()
-    .split("\n")
-    .filter((l) => l.startsWith(prefix));
+async function lines(registry: MetricsRegistry, prefix: string): Promise<string[]> {
+  return (await registry.render()).split("\n").filter((l) => l.startsWith(prefix));
 }
 
 describe("registerDestinationMetrics", () => {
-  it("counts outcomes and latencies per destination", () => {
+  it("counts outcomes and latencies per destination", async () => {
     const registry = new MetricsRegistry();
     const { read } = sources({}, []);
     const metrics = registerDestinationMetrics(registry, read);
@@ -43,40 +40,43 @@ describe("registerDestinationMetrics", () => {
     a.failed(Code.Unavailable, 0.001);
     metrics.series("b:2").answered(true, 0.5);
     expect(metrics.series("a:1")).toBe(a); // the same handles on each call
-    expect(lines(registry, "soe_router_forwarded_total{")).toEqual([
+    expect(await lines(registry, "soe_router_forwarded_total{")).toEqual([
       'soe_router_forwarded_total{destination="a:1",outcome="ok"} 1',
       'soe_router_forwarded_total{destination="a:1",outcome="retcode"} 1',
       'soe_router_forwarded_total{destination="a:1",outcome="unavailable"} 1',
       'soe_router_forwarded_total{destination="b:2",outcome="ok"} 1',
       'soe_router_forwarded_total{destination="b:2",outcome="retcode"} 0',
     ]);
-    expect(lines(registry, "soe_router_forward_duration_seconds_count")).toEqual([
+    expect(await lines(registry, "soe_router_forward_duration_seconds_count")).toEqual([
       'soe_router_forward_duration_seconds_count{destination="a:1"} 3',
       'soe_router_forward_duration_seconds_count{destination="b:2"} 1',
     ]);
     expect(
-      lines(registry, 'soe_router_forward_duration_seconds_bucket{destination="b:2",le="0.5"}'),
-    ).toEqual(['soe_router_forward_duration_seconds_bucket{destination="b:2",le="0.5"} 1']);
+      await lines(
+        registry,
+        'soe_router_forward_duration_seconds_bucket{le="0.5",destination="b:2"}',
+      ),
+    ).toEqual(['soe_router_forward_duration_seconds_bucket{le="0.5",destination="b:2"} 1']);
   });
 
-  it("counts ejections and samples in-flight calls at scrape time", () => {
+  it("counts ejections and samples in-flight calls at scrape time", async () => {
     const registry = new MetricsRegistry();
     const { state, read } = sources({ "a:1": 3 }, []);
     const metrics = registerDestinationMetrics(registry, read);
     metrics.series("a:1").ejected();
-    expect(lines(registry, "soe_router_ejections_total{")).toEqual([
+    expect(await lines(registry, "soe_router_ejections_total{")).toEqual([
       'soe_router_ejections_total{destination="a:1"} 1',
     ]);
-    expect(lines(registry, "soe_router_in_flight{")).toEqual([
+    expect(await lines(registry, "soe_router_in_flight{")).toEqual([
       'soe_router_in_flight{destination="a:1"} 3',
     ]);
     state.inFlight["a:1"] = 0;
-    expect(lines(registry, "soe_router_in_flight{")).toEqual([
+    expect(await lines(registry, "soe_router_in_flight{")).toEqual([
       'soe_router_in_flight{destination="a:1"} 0',
     ]);
   });
 
-  it("shows the tables' current weights and zeroes entries that went away", () => {
+  it("shows the tables' current weights and drops entries that went away", async () => {
     const registry = new MetricsRegistry();
     const { state, read } = sources(
       {},
@@ -87,16 +87,21 @@ describe("registerDestinationMetrics", () => {
       [{ lambda: "g", destination: "c:3", weight: 1 }],
     );
     registerDestinationMetrics(registry, read);
-    expect(lines(registry, "soe_router_table_weight{")).toEqual([
+    expect(await lines(registry, "soe_router_table_weight{")).toEqual([
       'soe_router_table_weight{table="0",lambda="f",destination="a:1"} 1.5',
       'soe_router_table_weight{table="0",lambda="f",destination="b:2"} 2',
       'soe_router_table_weight{table="1",lambda="g",destination="c:3"} 1',
     ]);
     state.overall = [{ lambda: "f", destination: "a:1", weight: 3 }];
-    expect(lines(registry, "soe_router_table_weight{")).toEqual([
+    expect(await lines(registry, "soe_router_table_weight{")).toEqual([
       'soe_router_table_weight{table="0",lambda="f",destination="a:1"} 3',
-      'soe_router_table_weight{table="0",lambda="f",destination="b:2"} 0',
       'soe_router_table_weight{table="1",lambda="g",destination="c:3"} 1',
+    ]);
+    state.overall = [...state.overall, { lambda: "f", destination: "b:2", weight: 4 }];
+    expect(await lines(registry, "soe_router_table_weight{")).toEqual([
+      'soe_router_table_weight{table="0",lambda="f",destination="a:1"} 3',
+      'soe_router_table_weight{table="1",lambda="g",destination="c:3"} 1',
+      'soe_router_table_weight{table="0",lambda="f",destination="b:2"} 4',
     ]);
   });
 

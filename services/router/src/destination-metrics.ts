@@ -1,12 +1,14 @@
 import type { Code } from "@connectrpc/connect";
-import { codeLabel, type MetricsRegistry } from "@soe/runtime";
-
-// @soe/runtime exports the registry but not its metric classes; their types by inference.
-type Counter = ReturnType<MetricsRegistry["counter"]>;
-type Gauge = ReturnType<MetricsRegistry["gauge"]>;
-type Histogram = ReturnType<MetricsRegistry["histogram"]>;
-type CounterSeries = ReturnType<Counter["labels"]>;
-type HistogramSeries = ReturnType<Histogram["labels"]>;
+import {
+  type Counter,
+  type CounterSeries,
+  codeLabel,
+  type Gauge,
+  type GaugeSeries,
+  type Histogram,
+  type HistogramSeries,
+  type MetricsRegistry,
+} from "@soe/runtime";
 
 /** As rpc_server_duration_seconds, so the two read side by side. */
 const forwardDurationBuckets: readonly number[] = [
@@ -114,7 +116,7 @@ class Series implements DestinationSeries {
   readonly #failures = new Map<Code, CounterSeries>();
   readonly #duration: HistogramSeries;
   readonly #ejections: CounterSeries;
-  readonly inFlight: ReturnType<Gauge["labels"]>;
+  readonly inFlight: GaugeSeries;
 
   constructor(
     private readonly destination: string,
@@ -150,16 +152,15 @@ class Series implements DestinationSeries {
   }
 }
 
-/** Keys of the weight series set at the last scrape, to zero the ones whose entry went away. */
+/** Labels of the weight series set at the last scrape, to drop the ones whose entry went away. */
 const shownWeights = new WeakMap<
   Gauge,
   Map<string, { table: string; lambda: string; destination: string }>
 >();
 
 /**
- * Sets every current entry's weight. The registry cannot drop a series, so an entry removed
- * since the last scrape is set to 0 (never a real weight: weights are > 0) rather than left at
- * its old value; such series stay until the router restarts.
+ * Sets every current entry's weight, and removes the series of an entry gone since the last
+ * scrape (Prometheus then marks it stale), so `/metrics` holds the tables as they are.
  */
 function sampleWeights(weight: Gauge, sources: DestinationMetricsSources): void {
   const before = shownWeights.get(weight) ?? new Map();
@@ -171,6 +172,6 @@ function sampleWeights(weight: Gauge, sources: DestinationMetricsSources): void 
       now.set(`${table}\u0000${lambda}\u0000${destination}`, labels);
     }
   }
-  for (const [key, labels] of before) if (!now.has(key)) weight.set(labels, 0);
+  for (const [key, labels] of before) if (!now.has(key)) weight.remove(labels);
   shownWeights.set(weight, now);
 }

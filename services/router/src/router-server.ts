@@ -17,7 +17,7 @@ import { makeLocalOptimizer } from "./optimizers/optimizer-factory.js";
 import { DestinationLoad } from "./destination-load.js";
 import { registerDestinationMetrics } from "./destination-metrics.js";
 import { makeForwardingTable } from "./policies/policy-factory.js";
-import { RetryBudget } from "./retry-budget.js";
+import { MeteredRetryBudget } from "./retry-budget-metrics.js";
 import { routerAnnouncement } from "./router-announcement.js";
 import { DEFAULT_ROUTER_CONF, routerSettings } from "./router-conf.js";
 import { listenRouter, type RouterListeners, routerMetricsRegistry } from "./router-listeners.js";
@@ -123,7 +123,7 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
     health,
     load,
     limiter: new DestinationLimiter(settings.maxPendingClients),
-    budget: new RetryBudget({ ratio: 0.2, clock }),
+    budget: new MeteredRetryBudget({ ratio: 0.2, clock }, metrics),
     transports,
     timeoutMs: options.timeoutMs ?? 30_000,
     forwardDelay: settings.forwardDelay,

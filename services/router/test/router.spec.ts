@@ -145,6 +145,8 @@ describe("edge router forwarding", () => {
     expect(text).not.toContain(
       `soe_router_table_weight{table="0",lambda="lost",destination="${gone.endpoint}"}`,
     );
+    // The call to the dead computer never left: it was retried on A, within the budget.
+    expect(value('soe_router_retries_total{outcome="retried"}')).toBe(1);
   });
 
   test("an ejected computer is probed again and comes back once it answers", async () => {

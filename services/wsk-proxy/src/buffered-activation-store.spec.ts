@@ -105,7 +105,7 @@ describe("BufferedActivationStore", () => {
     time.advanceTo(5);
     await settle();
     expect(table.writes).toEqual([[1, 2, 3].map((n) => record(n).activationId)]);
-    expect(store.health).toEqual({ pending: 0, failures: 0, dropped: 0 });
+    expect(store.health).toEqual({ pending: 0, failures: 0, dropped: 0, written: 3 });
   });
 
   it("writes at once when a batch is full, in batches of batchSize", async () => {
@@ -179,7 +179,7 @@ describe("BufferedActivationStore", () => {
     time.advanceTo(time.nextAt ?? time.now);
     await settle();
     expect(table.writes).toEqual([[record(1).activationId, record(2).activationId]]);
-    expect(store.health).toEqual({ pending: 0, failures: 6, dropped: 0 });
+    expect(store.health).toEqual({ pending: 0, failures: 6, dropped: 0, written: 2 });
     const messages = lines.map((l) => l.msg);
     expect(messages.filter((m) => String(m).includes("refused a write"))).toHaveLength(1);
     expect(messages.filter((m) => String(m).includes("takes writes again"))).toHaveLength(1);

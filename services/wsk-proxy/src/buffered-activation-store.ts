@@ -71,6 +71,8 @@ export interface ActivationStoreHealth {
   readonly failures: number;
   /** Records lost: dropped while the table failed (beyond maxPending), or put after close. */
   readonly dropped: number;
+  /** Records the table took (a record put again counts again). */
+  readonly written: number;
 }
 
 /** An error as the logs may show it: its kind, code and message, never the connection it came from. */
@@ -116,6 +118,7 @@ export class BufferedActivationStore implements ActivationStore {
   #failing = false;
   #failures = 0;
   #dropped = 0;
+  #written = 0;
   /** Prune when this many rows were written since the last prune, or a second has passed. */
   readonly #pruneEvery: number;
   #writtenSincePrune = 0;
@@ -149,6 +152,7 @@ export class BufferedActivationStore implements ActivationStore {
       pending: this.#pending.size + this.#writing.size,
       failures: this.#failures,
       dropped: this.#dropped,
+      written: this.#written,
     };
   }
 
@@ -256,6 +260,7 @@ export class BufferedActivationStore implements ActivationStore {
       this.#writing = batch;
       try {
         await this.#table.write([...batch.values()]);
+        this.#written += batch.size;
         this.#writtenSincePrune += batch.size;
         if (
           this.#writtenSincePrune >= this.#pruneEvery ||

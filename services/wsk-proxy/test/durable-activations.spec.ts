@@ -158,6 +158,7 @@ describe("activations in a durable store", () => {
     const metrics = await (await fetch(`${domain.proxy.url}/metrics`)).text();
     expect(metrics).toContain("wskproxy_activation_store_pending 1\n");
     expect(metrics).toMatch(/wskproxy_activation_store_failures_total [1-9]/);
+    expect(metrics).toContain("wskproxy_activation_store_written_total 1\n");
     const log = lines.join("");
     expect(log).toContain("the database refused a write");
     expect(log).not.toContain(own.password);
