@@ -95,3 +95,39 @@ export {
   type ControlAuthOptions,
   controlAuthInterceptor,
 } from "./control-auth.js";
+// Tracing: OpenTelemetry from the OTEL_* variables, off unless an end-point is set (issue 14).
+export {
+  type FinishedSpan,
+  isTracing,
+  recordSpansInMemory,
+  remoteParentOf,
+  type SpanParent,
+  setSpanError,
+  spanLogFields,
+  spanTraceHeaders,
+  type StartTracingOptions,
+  startServerSpan,
+  startSpan,
+  startTracing,
+  stopTracing,
+  type TraceAttributes,
+  type TraceSpan,
+  type TraceSpanKind,
+  type TracingStatus,
+} from "./tracing.js";
+export {
+  describeTracingConfig,
+  parseTracingConfig,
+  type TracingConfig,
+  type TracingSetup,
+} from "./tracing-config.js";
+export {
+  extractRemoteParent,
+  formatTraceparent,
+  type HeaderLookup,
+  parseTraceparent,
+  type RemoteParent,
+  TRACEPARENT,
+  TRACESTATE,
+  traceHeaders,
+} from "./tracing-propagation.js";

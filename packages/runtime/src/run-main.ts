@@ -1,4 +1,5 @@
 import { type OptionSpecs, type OptionValues, type ProgramSpec, parseOptions } from "./options.js";
+import { startTracing } from "./tracing.js";
 
 /** Where `parseOrExit` prints and how it exits; each call to out/err writes one text and a newline. */
 export interface MainIO {
@@ -27,6 +28,9 @@ export function parseOrExit<const S extends OptionSpecs>(
     case "ok":
       // Once, at start-up, before the logger exists: on stderr like usage errors.
       for (const warning of result.warnings) io.err(`${program.name}: warning: ${warning}`);
+      // Every binary parses its options first: tracing starts here, named after the binary, when
+      // an OTEL_EXPORTER_OTLP_*ENDPOINT is set (issue 14); otherwise nothing is loaded.
+      startTracing({ serviceName: program.name, env });
       return { values: result.values, positionals: result.positionals };
     case "help":
     case "version":

@@ -1,4 +1,5 @@
 import type { Logger } from "./logger.js";
+import { stopTracing } from "./tracing.js";
 
 export interface ShutdownOptions {
   /** Default 10_000. */
@@ -48,17 +49,20 @@ export function onShutdown(
       logger.error({ timeoutMs }, "shutdown timed out");
       finish(1);
     }, timeoutMs).unref();
-    new Promise<void>((resolve) => resolve(stop())).then(
-      () => {
-        clearTimeout(timer);
-        finish(0);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        if (state === "stopping") logger.error({ err }, "shutdown failed");
-        finish(1);
-      },
-    );
+    new Promise<void>((resolve) => resolve(stop()))
+      // The last spans (the drained calls') are flushed before exit; a no-op with tracing off.
+      .then(() => stopTracing(timeoutMs))
+      .then(
+        () => {
+          clearTimeout(timer);
+          finish(0);
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          if (state === "stopping") logger.error({ err }, "shutdown failed");
+          finish(1);
+        },
+      );
   };
 
   const listeners = signals.map((signal) => [signal, () => handle(signal)] as const);
