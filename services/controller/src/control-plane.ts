@@ -5,13 +5,31 @@ import type { Container, MembershipEvent, MembershipSnapshot } from "./membershi
 import type { RouterQueueStatus } from "./router-install-queue.js";
 import type { RouterTableSync } from "./router-table-sync.js";
 
+/** What the plane asks of the routers' installation (a leader-gated one on a shared store). */
+export type RouterInstalls = Pick<
+  RouterTableSync,
+  "enqueue" | "replace" | "resync" | "drop" | "status"
+>;
+
+/** An accepted announcement, a refresh included: a shared store tells the other controllers. */
+export type Announcement =
+  | { readonly kind: "computer"; readonly endpoint: string }
+  | {
+      readonly kind: "router";
+      readonly lambdaEndpoint: string;
+      readonly tableEndpoint: string;
+      readonly bootId: string;
+    };
+
 export interface ControlPlaneOptions {
   readonly controller: EdgeController;
   /** Where each router's operations go: batches, or Configure calls for reference routers. */
-  readonly installs: RouterTableSync;
+  readonly installs: RouterInstalls;
   readonly logger: Logger;
   /** Called after every change of membership (the state file saves it). */
   readonly onMembershipChange?: () => void;
+  /** Called after every accepted announcement, after onMembershipChange if it changed anything. */
+  readonly onAnnounced?: (announcement: Announcement) => void;
 }
 
 // Table end-points remembered after their router left, so that a return is recognised; bounded
@@ -34,9 +52,10 @@ const MAX_REMEMBERED_ROUTERS = 10_000;
  */
 export class ControlPlane {
   readonly #controller: EdgeController;
-  readonly #installs: RouterTableSync;
+  readonly #installs: RouterInstalls;
   readonly #logger: Logger;
   readonly #onChange: () => void;
+  readonly #onAnnounced: (announcement: Announcement) => void;
   /** Table end-point → the boot id its router announced last. */
   readonly #bootIds = new Map<string, string>();
   /** Table end-points whose registration went away. */
@@ -47,6 +66,7 @@ export class ControlPlane {
     this.#installs = options.installs;
     this.#logger = options.logger;
     this.#onChange = options.onMembershipChange ?? (() => {});
+    this.#onAnnounced = options.onAnnounced ?? (() => {});
   }
 
   get controller(): EdgeController {
@@ -63,6 +83,7 @@ export class ControlPlane {
       );
     }
     this.#apply(outcome);
+    this.#onAnnounced({ kind: "computer", endpoint });
   }
 
   /** `bootId` is empty for reference routers, which cannot tell us they restarted. */
@@ -79,6 +100,7 @@ export class ControlPlane {
       );
     }
     this.#apply(outcome);
+    this.#onAnnounced({ kind: "router", lambdaEndpoint, tableEndpoint, bootId });
     if (bootId === "") return;
     this.#bootIds.set(tableEndpoint, bootId);
     if (!registered && knownBootId !== undefined && knownBootId !== bootId) {
@@ -88,6 +110,16 @@ export class ControlPlane {
       );
       this.#resync(tableEndpoint);
     }
+  }
+
+  /** Forgets a router that another controller removed (a shared store). */
+  removeRouter(lambdaEndpoint: string): void {
+    this.#apply(this.#controller.removeRouter(lambdaEndpoint));
+  }
+
+  /** Re-installs every registered router from scratch: a new leader takes over the tables. */
+  resyncAll(): void {
+    for (const router of this.#controller.membership.routers()) this.#resync(router.tableEndpoint);
   }
 
   removeComputer(endpoint: string): void {

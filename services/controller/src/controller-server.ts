@@ -12,9 +12,17 @@ import {
   registerProcessMetrics,
   type ServerTlsOptions,
   serve,
+  startPeriodicTask,
   TransportPool,
 } from "@soe/runtime";
+import { Etcd3 } from "etcd3";
 import { ControlPlane } from "./control-plane.js";
+import { type ControllerStore, FileStore } from "./controller-store.js";
+import { EtcdLeadership } from "./etcd-leadership.js";
+import { EtcdStore } from "./etcd-store.js";
+import { LeaderInstalls } from "./leader-installs.js";
+import { remoteChanges } from "./remote-changes.js";
+import { parseStoreUrl } from "./store-url.js";
 import { controllerService } from "./controller-service.js";
 import { deploymentService } from "./deployment-service.js";
 import { Deployments } from "./deployments.js";
@@ -33,7 +41,7 @@ import { DEFAULT_RECONCILE_INTERVAL_MS, Reconciler } from "./reconciler.js";
 import { type InstallQueueListener, RouterInstallQueues } from "./router-install-queue.js";
 import { RouterTableSync, type TableSyncListener } from "./router-table-sync.js";
 import { tableSyncClient } from "./table-sync-client.js";
-import { InvalidStateFile, readStateFile, StateFile } from "./state-file.js";
+import { InvalidStateFile, type SavedState } from "./state-file.js";
 import type { Topology } from "./topology.js";
 
 export interface ControllerServerOptions {
@@ -49,6 +57,15 @@ export interface ControllerServerOptions {
   readonly leaseTtlMs?: number;
   /** Where membership is kept across restarts; none when undefined or empty. */
   readonly stateFile?: string;
+  /**
+   * `etcd://host:port[,host:port…]`: membership and desired state in etcd, shared with the other
+   * controllers of the domain, and leader election (issue 13). Not with `stateFile`.
+   */
+  readonly store?: string;
+  /** The etcd lease of the leadership, seconds (default 5): how long a dead leader holds it. */
+  readonly leaderLeaseS?: number;
+  /** This controller's name in the election and in its writes (default a random UUID). */
+  readonly controllerId?: string;
   /** Deadline of each Configure call, ms (default 2 s). */
   readonly installTimeoutMs?: number;
   /** Delays between attempts at a failing router (default 100 ms doubling to 5 s, jittered). */
@@ -80,11 +97,14 @@ export interface ControllerServer {
   /** `host:port` as bound. */
   readonly endpoint: string;
   readonly url: string;
+  /** Whether this controller installs tables and reconciles (always, without a shared store). */
+  readonly leader: boolean;
   /** Stops serving, stops installing, saves the state file. */
   close(): Promise<void>;
 }
 
 export const DEFAULT_LEASE_TTL_MS = 15_000;
+export const DEFAULT_LEADER_LEASE_S = 5;
 export const DEFAULT_INSTALL_TIMEOUT_MS = 2_000;
 /** An apply is a PUT to OpenWhisk plus the wsk-computer's re-announcement. */
 export const DEFAULT_INSTALLATION_TIMEOUT_MS = 10_000;
@@ -106,9 +126,22 @@ export async function createControllerServer(
   const clock = options.clock ?? (() => performance.now());
   const leaseTtlMs = options.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
   const controller = new EdgeController({ installer: makeInstaller(options), clock, leaseTtlMs });
-  // Read before anything starts: a corrupted file must stop the start, not be overwritten.
   const statePath = options.stateFile || undefined;
-  const saved = statePath === undefined ? undefined : readStateFile(statePath);
+  const storeUrl = options.store || undefined;
+  if (statePath !== undefined && storeUrl !== undefined) {
+    throw new InvalidStateFile("--state-file and --store cannot be used together: choose one");
+  }
+  const etcdAddress = storeUrl === undefined ? undefined : parseStoreUrl(storeUrl);
+  const controllerId = options.controllerId ?? randomUUID();
+  const etcd =
+    etcdAddress === undefined
+      ? undefined
+      : new Etcd3({
+          hosts: [...etcdAddress.hosts],
+          ...(etcdAddress.auth === undefined ? {} : { auth: { ...etcdAddress.auth } }),
+          dialTimeout: 2_000,
+        });
+  const etcdNamespace = etcdAddress === undefined ? undefined : etcd?.namespace(etcdAddress.prefix);
 
   const idleSignal = new InstallIdleSignal(() => installs.routers().length > 0);
   const log = installLog(logger);
@@ -119,10 +152,6 @@ export async function createControllerServer(
   const unixClock = options.unixClock ?? Date.now;
   const desired = new DesiredState();
   const registry = new InstallationRegistry({ clock });
-  if (saved !== undefined) {
-    desired.restore(saved.entities);
-    for (const installation of saved.installations) registry.register(installation);
-  }
 
   const pool = new TransportPool({
     defaultTimeoutMs: options.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS,
@@ -134,53 +163,60 @@ export async function createControllerServer(
   const installMetrics = registerInstallMetrics(metrics);
   const timeoutMs = options.installTimeoutMs ?? DEFAULT_INSTALL_TIMEOUT_MS;
   const backoff = options.installBackoff ?? { initialMs: 100, maxMs: 5_000, jitter: 0.2 };
-  // Reference routers, which do not serve soe.v1.TableSyncService: one Configure per entry.
-  const queues = new RouterInstallQueues({
-    timeoutMs,
-    backoff,
-    pipelineDepth: options.installWindow ?? DEFAULT_INSTALL_WINDOW,
-    send: installMetrics.configure(
-      async (router, conf, call) =>
-        (await createClient(EdgeRouter, pool.get(router)).configure(conf, call)).msg,
-    ),
-    listener: { ...log, idle: routerIdle },
+  // One table sync per leadership term, each with its own epoch (a whole table to every router
+  // when a term starts); without a shared store, one term from start to close.
+  const installs = new LeaderInstalls(
+    () =>
+      new RouterTableSync({
+        send: installMetrics.tableSync(tableSyncClient((router) => pool.get(router))),
+        // Reference routers, which do not serve soe.v1.TableSyncService: one Configure per entry.
+        configure: new RouterInstallQueues({
+          timeoutMs,
+          backoff,
+          pipelineDepth: options.installWindow ?? DEFAULT_INSTALL_WINDOW,
+          send: installMetrics.configure(
+            async (router, conf, call) =>
+              (await createClient(EdgeRouter, pool.get(router)).configure(conf, call)).msg,
+          ),
+          listener: { ...log, idle: routerIdle },
+        }),
+        fullTable: (router) => plane.fullTable(router),
+        epoch: randomUUID(),
+        timeoutMs,
+        backoff,
+        ...(options.installBatchPairs === undefined
+          ? {}
+          : { maxBatchPairs: options.installBatchPairs }),
+        listener: { ...syncLog(logger), idle: routerIdle },
+      }),
+  );
+  const snapshot = () => ({
+    ...controller.membership.snapshot(),
+    entities: desired.entities(),
+    installations: registry.snapshot(),
   });
-  const installs = new RouterTableSync({
-    send: installMetrics.tableSync(tableSyncClient((router) => pool.get(router))),
-    configure: queues,
-    fullTable: (router) => plane.fullTable(router),
-    epoch: randomUUID(),
-    timeoutMs,
-    backoff,
-    ...(options.installBatchPairs === undefined
-      ? {}
-      : { maxBatchPairs: options.installBatchPairs }),
-    listener: { ...syncLog(logger), idle: routerIdle },
-  });
-  const stateFile =
-    statePath === undefined
-      ? undefined
-      : new StateFile({
-          path: statePath,
-          snapshot: () => ({
-            ...controller.membership.snapshot(),
-            entities: desired.entities(),
-            installations: registry.snapshot(),
-          }),
-          onError: (err) => logger.error({ err, path: statePath }, "could not save the state file"),
-        });
+  let store: ControllerStore | undefined;
+  let etcdStore: EtcdStore | undefined;
+  if (statePath !== undefined) {
+    store = new FileStore({
+      path: statePath,
+      snapshot,
+      onError: (err) => logger.error({ err, path: statePath }, "could not save the state file"),
+    });
+  }
   const plane = new ControlPlane({
     controller,
     installs,
     logger,
-    ...(stateFile === undefined ? {} : { onMembershipChange: () => stateFile.changed() }),
+    onMembershipChange: () => store?.changed(),
+    onAnnounced: (announcement) => store?.announced(announcement),
   });
-  if (saved !== undefined) plane.restore(saved);
 
   const calls = installationCalls(
     pool,
     options.installationTimeoutMs ?? DEFAULT_INSTALLATION_TIMEOUT_MS,
   );
+  const reconcileIntervalMs = options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS;
   const reconciler = new Reconciler({
     desired,
     registry,
@@ -188,7 +224,7 @@ export async function createControllerServer(
     logger,
     unixClock,
     metrics,
-    intervalMs: options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS,
+    intervalMs: reconcileIntervalMs,
   });
   const deployments = new Deployments({
     desired,
@@ -199,15 +235,79 @@ export async function createControllerServer(
     unixClock,
     routesSettled: (timeoutMs) => idleSignal.wait(timeoutMs),
     ...(options.routesWaitMs === undefined ? {} : { routesWaitMs: options.routesWaitMs }),
-    onChange: () => stateFile?.changed(),
+    onChange: () => store?.changed(),
+    onRefreshed: (endpoint) => store?.installationRefreshed(endpoint),
   });
+
+  // The leader alone installs tables and reconciles; every controller takes announcements,
+  // deployments and reads (issue 13).
+  const leaderGauge = metrics.gauge(
+    "soe_controller_leader",
+    "1 while this controller is the leader (installs forwarding tables, reconciles installations), 0 on a standby",
+  );
+  leaderGauge.set(undefined, 0);
+  let reconciling: { stop(): Promise<void> } | undefined;
+  const lead = (leader: boolean) => {
+    leaderGauge.set(undefined, leader ? 1 : 0);
+    if (leader) {
+      installs.start();
+      plane.resyncAll();
+      // The first pass runs now: nothing kept the installations in line before this term.
+      reconciling ??= startPeriodicTask(async () => void (await reconciler.reconcileAll()), {
+        periodMs: reconcileIntervalMs,
+        backoff: { initialMs: reconcileIntervalMs, maxMs: reconcileIntervalMs },
+      });
+      return;
+    }
+    const stopping = reconciling;
+    reconciling = undefined;
+    void stopping?.stop();
+    void installs.stop();
+  };
+  let leadership: EtcdLeadership | undefined;
+  if (etcdNamespace !== undefined && etcdAddress !== undefined) {
+    etcdStore = new EtcdStore({
+      namespace: etcdNamespace,
+      source: etcdAddress.display,
+      id: controllerId,
+      snapshot,
+      remote: remoteChanges({
+        plane,
+        desired,
+        registry,
+        reconciler,
+        leading: () => installs.active,
+      }),
+      logger,
+    });
+    store = etcdStore;
+    leadership = new EtcdLeadership({
+      namespace: etcdNamespace,
+      id: controllerId,
+      ttlSeconds: options.leaderLeaseS ?? DEFAULT_LEADER_LEASE_S,
+      onChange: (leader) => {
+        logger.info(
+          { controller: controllerId, leader },
+          leader ? "this controller leads" : "this controller stands by",
+        );
+        lead(leader);
+      },
+      logger,
+    });
+  }
 
   let server: RunningServer;
   try {
+    // Read before anything starts: a corrupted file must stop the start, not be overwritten.
+    const saved = await store?.load();
+    if (saved !== undefined) restore(saved);
     // Written once at start, so an unwritable path stops the start instead of losing changes.
-    await stateFile?.save().catch((err: unknown) => {
-      throw new InvalidStateFile(`${statePath}: cannot write: ${(err as Error).message}`);
+    await store?.save().catch((err: unknown) => {
+      throw new InvalidStateFile(
+        `${statePath ?? etcdAddress?.display}: cannot write: ${(err as Error).message}`,
+      );
     });
+    await etcdStore?.watch();
     server = await serve({
       name: "edgecontroller",
       endpoint: options.serverEndpoint ?? "127.0.0.1:0",
@@ -234,8 +334,9 @@ export async function createControllerServer(
       ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
   } catch (error) {
-    await installs.close();
+    await installs.stop();
     pool.close();
+    etcd?.close();
     throw error;
   }
 
@@ -246,13 +347,17 @@ export async function createControllerServer(
       : undefined;
   // Installations ask for their own lease each; checked every quarter second.
   const installationExpiry = setInterval(() => deployments.expire(), 250).unref();
-  // Restored installations are reconciled at once: nothing kept them in line while we were down.
-  reconciler.start();
+  // Without a shared store this controller leads from start to close: restored installations
+  // are reconciled at once, since nothing kept them in line while we were down.
+  if (leadership === undefined) lead(true);
+  else leadership.start();
   logger.info(
     {
       endpoint: server.endpoint,
       leaseTtlMs,
       stateFile: statePath,
+      store: etcdAddress?.display,
+      controller: controllerId,
       entities: desired.entities().length,
       installations: registry.list().length,
     },
@@ -262,19 +367,34 @@ export async function createControllerServer(
   return {
     endpoint: server.endpoint,
     url: server.url,
+    get leader() {
+      return installs.active;
+    },
     async close() {
       clearInterval(expiry);
       clearInterval(installationExpiry);
       await server.close();
+      await leadership?.close();
+      lead(false);
       // Closing the transports ends calls to installations in flight within a second (their
       // sessions are destroyed then): a silent installation would hold the shutdown a deadline.
-      const reconciling = reconciler.stop();
-      await installs.close();
+      const reconcilerStopped = reconciler.stop();
+      await installs.stop();
       pool.close();
-      await reconciling;
-      await stateFile?.close();
+      await reconcilerStopped;
+      try {
+        await store?.close();
+      } finally {
+        etcd?.close();
+      }
     },
   };
+
+  function restore(saved: SavedState): void {
+    desired.restore(saved.entities);
+    for (const installation of saved.installations) registry.register(installation);
+    plane.restore(saved);
+  }
 }
 
 function makeInstaller(options: ControllerServerOptions): Installer {

@@ -56,6 +56,8 @@ export interface DeploymentsOptions {
   readonly routesWaitMs?: number;
   /** Desired state or registrations changed (the state file saves them). */
   readonly onChange: () => void;
+  /** An installation renewed its lease unchanged: a shared store tells the other controllers. */
+  readonly onRefreshed?: (endpoint: string) => void;
 }
 
 export const DEFAULT_ROUTES_WAIT_MS = 5_000;
@@ -151,6 +153,7 @@ export class Deployments {
     const { endpoint, namespace, labels } = installation;
     if (change === "refreshed") {
       this.#o.logger.debug({ installation: endpoint }, `installation ${endpoint}: lease refreshed`);
+      this.#o.onRefreshed?.(endpoint);
       return;
     }
     this.#o.logger.info(

@@ -72,6 +72,11 @@ export class EdgeController {
     return this.#outcome(this.#membership.removeComputer(endpoint));
   }
 
+  /** Forgets a router another controller removed (a shared store, issue 13). */
+  removeRouter(lambdaEndpoint: string): ControllerOutcome {
+    return this.#outcome(this.#membership.removeRouter(lambdaEndpoint, "removed"));
+  }
+
   /** Collects expired leases; call at `membership.nextExpiry()`. */
   expire(): ControllerOutcome {
     return this.#outcome(this.#membership.expire());

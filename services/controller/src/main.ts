@@ -15,6 +15,7 @@ import { createControllerServer, DEFAULT_INSTALL_WINDOW } from "./controller-ser
 import { HIER_OBJECTIVES, type HierObjective } from "./home-router.js";
 import { DEFAULT_MAX_BATCH_PAIRS } from "./router-table-sync.js";
 import { InvalidStateFile } from "./state-file.js";
+import { parseStoreUrl } from "./store-url.js";
 import { InvalidTopologyFile, Topology } from "./topology.js";
 
 const NAME = "edgecontroller";
@@ -45,6 +46,17 @@ const { values } = parseOrExit({
     stateFile: {
       type: "string",
       help: "file keeping membership across restarts (none by default)",
+    },
+    store: {
+      type: "string",
+      // It may carry user:password@: never echoed back.
+      secret: true,
+      help: "etcd://host:port[,host:port…][/prefix]: membership and desired state in etcd, shared by several controllers with one leader (not with --state-file)",
+    },
+    leaderLease: {
+      type: "number",
+      default: 5,
+      help: "with --store: seconds of the leader's etcd lease, how long a dead leader's role lasts before a standby takes over",
     },
     installTimeout: {
       type: "number",
@@ -112,6 +124,20 @@ if (!(Number.isInteger(values.installBatch) && values.installBatch >= 1))
   usage(`invalid --install-batch ${values.installBatch}: must be an integer >= 1`);
 if (!(Number.isInteger(values.installWindow) && values.installWindow >= 1))
   usage(`invalid --install-window ${values.installWindow}: must be an integer >= 1`);
+if (values.stateFile && values.store) {
+  usage("--state-file and --store cannot be used together: choose one");
+}
+if (!(Number.isInteger(values.leaderLease) && values.leaderLease >= 2))
+  usage(
+    `invalid --leader-lease ${values.leaderLease}: must be an integer >= 2 (etcd's shortest lease)`,
+  );
+if (values.store) {
+  try {
+    parseStoreUrl(values.store);
+  } catch (err) {
+    usage((err as Error).message);
+  }
+}
 try {
   parseEndpoint(values.serverEndpoint);
 } catch (err) {
@@ -127,6 +153,7 @@ try {
     hierObjective: values.hierObjective as HierObjective,
     leaseTtlMs: values.leaseTtl * 1000,
     ...(values.stateFile ? { stateFile: values.stateFile } : {}),
+    ...(values.store ? { store: values.store, leaderLeaseS: values.leaderLease } : {}),
     installTimeoutMs: values.installTimeout * 1000,
     installWindow: values.installWindow,
     installBatchPairs: values.installBatch,

@@ -50,7 +50,8 @@ const KINDS = new Map<string, soev1.EntityKind>([
   ["package", soev1.EntityKind.PACKAGE],
 ]);
 
-function savedEntity(entity: DesiredEntity) {
+/** An entity as the state file (and the etcd store) writes it: the document as text. */
+export function savedEntity(entity: DesiredEntity) {
   const { ref, version, digest, updatedUnixMs } = entity;
   const kind = ref.kind === soev1.EntityKind.PACKAGE ? "package" : "action";
   return {

@@ -59,6 +59,13 @@ describe("edgecontroller", () => {
     [["--reconcile-interval", "0"], "invalid --reconcile-interval 0"],
     [["--server-endpoint", "nowhere"], 'invalid end-point "nowhere"'],
     [
+      ["--state-file", "/tmp/s.json", "--store", "etcd://127.0.0.1:2379"],
+      "--state-file and --store cannot be used together",
+    ],
+    [["--store", "etcd://u:hunter2@nohost"], "invalid --store: member 'nohost' is not host:port"],
+    [["--store", "postgres://127.0.0.1:5432"], "invalid --store: expected etcd://"],
+    [["--leader-lease", "1"], "invalid --leader-lease 1"],
+    [
       ["--installer-type", "hier", "--topology-file", "/nonexistent/dist.txt"],
       "cannot read --topology-file",
     ],
@@ -66,6 +73,7 @@ describe("edgecontroller", () => {
     const result = run(...args);
     expect(result.status).toBe(2);
     expect(result.stderr.split("\n")[0]).toContain(`edgecontroller: ${message}`);
+    expect(result.stderr).not.toContain("hunter2");
   });
 
   it("refuses a corrupted state file with exit 2", () => {
