@@ -8,8 +8,14 @@ import {
   LOOP_DETECTED,
   type Logger,
   RETCODE_OK,
+  isTracing,
   requestNotSent,
   type Scheduler,
+  setSpanError,
+  spanLogFields,
+  spanTraceHeaders,
+  startServerSpan,
+  type TraceSpan,
   type TransportPool,
   timerScheduler,
 } from "@soe/runtime";
@@ -49,8 +55,13 @@ export interface LambdaForwarderOptions {
   readonly onEjected: (destination: string) => void;
   /** Per-destination outcomes, latencies and ejections; none recorded by default. */
   readonly metrics?: DestinationMetrics;
+  /** The table's policy (`--table-conf type=`), named in each call's span. */
+  readonly policy?: string;
   readonly logger: Logger;
 }
+
+/** The span of a forwarded call: gRPC's `service/method` (OpenTelemetry's RPC conventions). */
+export const RUN_LAMBDA_SPAN = "uiiit.rpc.EdgeServer/RunLambda";
 
 /**
  * RunLambda on a router (reference §3.3, with DESIGN §4's failure semantics): pick a destination
@@ -67,6 +78,38 @@ export class LambdaForwarder {
   }
 
   async run(request: LambdaRequest, context: HandlerContext): Promise<LambdaReply> {
+    // Tracing off: this test is all it costs (issue 14).
+    if (!isTracing()) return this.#forward(request, context, undefined);
+    const span = startServerSpan(RUN_LAMBDA_SPAN, (name) => context.requestHeader.get(name), {
+      "rpc.system": "grpc",
+      "rpc.service": "uiiit.rpc.EdgeServer",
+      "rpc.method": "RunLambda",
+      "soe.lambda": request.name,
+      "soe.hops": request.hops,
+      "soe.forward": request.forward,
+      "soe.policy": this.options.policy ?? "",
+      // The proxy's activation id, the same at every hop (issue 11).
+      "soe.activation_id": request.uuid,
+    });
+    try {
+      const reply = await this.#forward(request, context, span);
+      span?.setAttribute("soe.retcode", reply.retcode ?? "");
+      return reply;
+    } catch (error) {
+      const failure = ConnectError.from(error);
+      span?.setAttribute("rpc.grpc.status_code", failure.code);
+      setSpanError(span, failure.rawMessage);
+      throw error;
+    } finally {
+      span?.end();
+    }
+  }
+
+  async #forward(
+    request: LambdaRequest,
+    context: HandlerContext,
+    span: TraceSpan | undefined,
+  ): Promise<LambdaReply> {
     const { tables, health, limiter, load, budget, logger, clock } = this.options;
     if (request.hops > MAX_HOPS) return { retcode: LOOP_DETECTED };
     if (this.options.fake) return this.#fake(request);
@@ -75,6 +118,9 @@ export class LambdaForwarder {
     // When the caller's deadline is the shorter one, a timeout says nothing about the destination.
     const callerBound = callerMs !== undefined && callerMs < this.options.timeoutMs;
     const deadline = clock() + (callerBound ? callerMs : this.options.timeoutMs);
+    // The next hop's parent is this router's span (gRPC metadata; reference peers ignore it).
+    const headers = span === undefined ? undefined : spanTraceHeaders(span);
+    let attempt = 0;
     for (;;) {
       let destination: string;
       try {
@@ -89,6 +135,8 @@ export class LambdaForwarder {
               : allUnreachableRetcode(error.message, ejected, request.name),
         };
       }
+      attempt += 1;
+      span?.addEvent("forward", { "soe.destination": destination, "soe.attempt": attempt });
       const delay = this.#forwardDelayMs();
       if (delay > 0) await this.#sleep(delay);
 
@@ -111,7 +159,7 @@ export class LambdaForwarder {
           // Reference §1.7/§3.3: forwarded requests carry hops+1 and forward=true, and a
           // router never propagates dry (the call executes for real).
           { ...request, hops: request.hops + 1, forward: true, dry: false },
-          { timeoutMs: deadline - clock(), signal: context.signal },
+          { timeoutMs: deadline - clock(), signal: context.signal, headers },
         );
         health.succeeded(destination);
         const sample = load.finish(ticket);
@@ -128,6 +176,11 @@ export class LambdaForwarder {
           );
         }
         if (response.responder === "") response.responder = destination;
+        if (span !== undefined) {
+          span.setAttribute("soe.destination", destination);
+          span.setAttribute("soe.responder", response.responder);
+          span.setAttribute("soe.attempts", attempt);
+        }
         return response;
       } catch (error) {
         const failure = ConnectError.from(error);
@@ -137,9 +190,17 @@ export class LambdaForwarder {
         if (!isTransportFailure(failure) || callerGaveUp) throw failure;
         this.#eject(destination, failure);
         if (requestNotSent(error) && deadline > clock() && budget.tryRetry()) {
-          logger.debug({ lambda: request.name, destination }, "retrying on another destination");
+          span?.addEvent("retry", {
+            "soe.destination": destination,
+            "soe.reason": failure.rawMessage,
+          });
+          logger.debug(
+            { lambda: request.name, destination, ...spanLogFields(span) },
+            "retrying on another destination",
+          );
           continue;
         }
+        span?.setAttribute("soe.destination", destination);
         throw new ConnectError(
           `forwarding '${request.name}' to ${destination} failed: ${failure.rawMessage}`,
           failure.code,

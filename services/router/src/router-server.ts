@@ -133,6 +133,7 @@ export async function createRouterServer(options: RouterServerOptions): Promise<
     ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     logger,
     metrics: destinationMetrics,
+    policy: tableConf.has("type") ? tableConf.getString("type") : "",
     onEjected: (destination) => {
       upkeep.ejected();
       controller?.reportEjected(destination);
