@@ -109,6 +109,14 @@ export class ActionFactsCache {
     return entry.current;
   }
 
+  /**
+   * Reads the action's facts afresh next time: the domain has just changed it (a sequence's
+   * components must run as they now are, not as they were up to `ttlMs` ago).
+   */
+  forget(action: ActionName): void {
+    this.#entries.delete(formatActionName(action));
+  }
+
   async #read(
     key: string,
     action: ActionName,

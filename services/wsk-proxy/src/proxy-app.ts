@@ -1,6 +1,7 @@
 import type { KeyRing } from "@soe/openwhisk";
 import type { Logger } from "@soe/runtime";
 import { Hono } from "hono";
+import { ActionFactsCache } from "./action-facts.js";
 import type { ActionLister } from "./action-lister.js";
 import type { ActivationStore } from "./activation-store.js";
 import type { DomainDeployment } from "./domain-deployment.js";
@@ -55,11 +56,17 @@ export function createProxyApp(deps: ProxyAppDeps): Hono<ProxyEnv> {
   app.use("/api/v1/namespaces/*", auth);
 
   registerInfoRoutes(app);
-  registerInvokeRoutes(app, deps);
+  // One cache of the domain's actions' facts: the invocations read it, the changes refresh it.
+  const facts =
+    deps.deployment === undefined
+      ? undefined
+      : new ActionFactsCache({ deployment: deps.deployment, logger: deps.logger });
+  registerInvokeRoutes(app, { ...deps, facts });
   const domain = { lister: deps.lister, deployment: deps.deployment, logger: deps.logger };
   registerActionRoutes(app, domain);
   registerActionChangeRoutes(app, {
     ...domain,
+    facts,
     maxEntityBytes: deps.maxEntityBytes ?? DEFAULT_MAX_ENTITY_BYTES,
   });
   registerPackageRoutes(app, {

@@ -1,14 +1,17 @@
 import {
   type ActionDocument,
+  checkSequence,
   ErrorText,
   formatActionName,
   malformedContent,
+  isSequenceExec,
   mergeActionDocument,
   parseActionDocument,
   resolveAccess,
 } from "@soe/openwhisk";
 import type { Logger } from "@soe/runtime";
 import type { Context, Hono } from "hono";
+import type { ActionFactsCache } from "../action-facts.js";
 import type { ActionLister } from "../action-lister.js";
 import { withResolvedComponents } from "../action-document.js";
 import {
@@ -26,6 +29,7 @@ import { bodyLimit } from "../middleware/body-limit/index.js";
 import { errorResponse } from "../middleware/errors/index.js";
 import type { ProxyEnv } from "../proxy-env.js";
 import { booleanParam } from "../query-params.js";
+import { componentKind, desiredComponentSources } from "../sequence-components.js";
 import { attempt, findInDomain, refuse } from "./domain-calls.js";
 import { routeTarget } from "./route-target.js";
 
@@ -35,6 +39,8 @@ export interface ActionChangeDeps {
   readonly logger: Logger;
   /** Largest entity document accepted, bytes (it travels to every installation in one message). */
   readonly maxEntityBytes: number;
+  /** The invocations' cache of action facts: told of every change, so it is read afresh. */
+  readonly facts?: ActionFactsCache | undefined;
 }
 
 /**
@@ -90,13 +96,26 @@ export function registerActionChangeRoutes(app: Hono<ProxyEnv>, deps: ActionChan
       return errorResponse(c, 400, malformedContent(EntityErrorText.execUndefined));
     }
     document = withResolvedComponents(document, access.namespace);
+    const action = { namespace: access.namespace, packageName: target.packageName, name };
+    const exec = document.exec;
+    if (exec !== undefined && isSequenceExec(exec)) {
+      // OpenWhisk's create-time check, against the whole domain (sequence-components.ts).
+      const sources = desiredComponentSources(deployment, lister);
+      const components = exec.components;
+      const refusal = await attempt(c, logger, () =>
+        checkSequence(formatActionName(action), components, (component) =>
+          componentKind(component, sources),
+        ),
+      );
+      if (refusal instanceof Response) return refusal;
+      if (refusal !== undefined) return errorResponse(c, 400, refusal);
+    }
     const put = await attempt(c, logger, () => deployment.put(ref, document, overwrite.value));
     if (put instanceof Response) return put;
     if (put.entity === undefined)
       throw new Error("the controller answered PutEntity without the entity");
-    lister.reveal(
-      formatActionName({ namespace: access.namespace, packageName: target.packageName, name }),
-    );
+    deps.facts?.forget(action);
+    lister.reveal(formatActionName(action));
     c.header(APPLIED_HEADER, appliedHeader(put.outcome));
     c.header(ROUTES_READY_HEADER, routesReadyHeader(put.outcome));
     const partial = partialRefusal(put.outcome, "applied");
@@ -126,6 +145,7 @@ export function registerActionChangeRoutes(app: Hono<ProxyEnv>, deps: ActionChan
         : errorResponse(c, 404, ErrorText.notFound);
     }
     lister.hide(qualified);
+    deps.facts?.forget({ namespace: access.namespace, packageName: target.packageName, name });
     c.header(APPLIED_HEADER, appliedHeader(removed.outcome));
     const partial = partialRefusal(removed.outcome, "removed");
     if (partial !== undefined) return refuse(c, logger, partial);

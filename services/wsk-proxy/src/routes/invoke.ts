@@ -4,13 +4,15 @@ import type { Context, Hono } from "hono";
 import { actionAccess } from "../action-access.js";
 import { ActionFactsCache } from "../action-facts.js";
 import type { ActionLister } from "../action-lister.js";
+import type { ActivationStore } from "../activation-store.js";
 import type { DomainDeployment } from "../domain-deployment.js";
-import type { DomainInvoker, FinalOutcome } from "../domain-invoker.js";
+import type { DomainInvoker, FinalOutcome, Invocation, StartRefusal } from "../domain-invoker.js";
 import { readJsonParams } from "../json-params.js";
 import { bodyLimit } from "../middleware/body-limit/index.js";
 import { errorResponse } from "../middleware/errors/index.js";
 import type { ProxyEnv } from "../proxy-env.js";
 import { invokeQuery } from "../query-params.js";
+import { SequenceInvoker } from "../sequence-invoker.js";
 import { routeTarget } from "./route-target.js";
 
 export interface InvokeRouteDeps {
@@ -21,8 +23,22 @@ export interface InvokeRouteDeps {
   readonly maxBodyBytes: number;
   /** The controller's desired state: versions, kinds and limits for activation records. */
   readonly deployment?: DomainDeployment | undefined;
+  /**
+   * The domain's actions' facts, shared with the routes that change them (so a sequence just
+   * created or changed runs as it now is); made here when not given.
+   */
+  readonly facts?: ActionFactsCache | undefined;
+  /** Where the sequences the proxy runs store their records (the invoker's store). */
+  readonly store?: ActivationStore | undefined;
   readonly logger: Logger;
 }
+
+/**
+ * Longest wait for whether an action is one of the domain's sequences before it is invoked as
+ * any other: only an action's first call can wait (its facts are then known), and a slow
+ * controller must not hold every first call up for its whole read deadline.
+ */
+export const SEQUENCE_LOOKUP_WAIT_MS = 1_000;
 
 export const ACTIVATION_ID_HEADER = "x-openwhisk-activation-id";
 
@@ -68,9 +84,20 @@ function answer(c: Context<ProxyEnv>, final: FinalOutcome, activationId: string,
 export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps): void {
   const { invoker, lister, maxWaitMs } = deps;
   const facts =
-    deps.deployment === undefined
+    deps.facts ??
+    (deps.deployment === undefined
       ? undefined
-      : new ActionFactsCache({ deployment: deps.deployment, logger: deps.logger });
+      : new ActionFactsCache({ deployment: deps.deployment, logger: deps.logger }));
+  // The domain's sequences run here, component by component (sequence-invoker.ts).
+  const sequences =
+    facts === undefined || deps.store === undefined
+      ? undefined
+      : new SequenceInvoker({
+          invoker,
+          store: deps.store,
+          sources: { facts: (action) => facts.of(action), offers: (name) => lister.has(name) },
+          logger: deps.logger,
+        });
   const base = "/api/v1/namespaces/:namespace/actions";
 
   const invoke = async (c: Context<ProxyEnv>) => {
@@ -89,18 +116,29 @@ export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps)
       packageName: target.packageName,
       name: target.name ?? "",
     };
-    // OpenWhisk answers 404 at once for an action it does not have, blocking or not; a 202
-    // must not promise an activation that can never run. (Blocking calls learn it from the
-    // router's answer; non-blocking ones ask the controller first, when there is one.)
-    if (!blocking && (await lister.has(formatActionName(action))) === false) {
-      return errorResponse(c, 404, ErrorText.notFound);
+    const known = facts?.of(action);
+    const knownNow =
+      sequences === undefined || known === undefined
+        ? undefined
+        : await waitAtMost(known, SEQUENCE_LOOKUP_WAIT_MS);
+    let started: Invocation | StartRefusal;
+    if (sequences !== undefined && knownNow?.components !== undefined) {
+      const sequence = { ...knownNow, components: knownNow.components };
+      started = sequences.start({ caller, action, sequence, params: params.params });
+    } else {
+      // OpenWhisk answers 404 at once for an action it does not have, blocking or not; a 202
+      // must not promise an activation that can never run. (Blocking calls learn it from the
+      // router's answer; non-blocking ones ask the controller first, when there is one.)
+      if (!blocking && (await lister.has(formatActionName(action))) === false) {
+        return errorResponse(c, 404, ErrorText.notFound);
+      }
+      started = invoker.start({
+        caller,
+        action,
+        params: params.params,
+        ...(known === undefined ? {} : { facts: known }),
+      });
     }
-    const started = invoker.start({
-      caller,
-      action,
-      params: params.params,
-      ...(facts === undefined ? {} : { facts: facts.of(action) }),
-    });
     if ("refused" in started) {
       return started.refused === "busy"
         ? errorResponse(c, 429, tooManyConcurrent(started.count, started.allowed))

@@ -1,0 +1,104 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { describe, expect, it } from "vitest";
+import type { ActionFacts } from "./action-facts.js";
+import {
+  type ComponentSources,
+  componentKind,
+  desiredComponentSources,
+  resolveComponent,
+} from "./sequence-components.js";
+
+const limits = { timeout: 60_000, memory: 256, logs: 10, concurrency: 1 };
+const plain: ActionFacts = { version: "0.0.1", kind: "nodejs:20", limits };
+const chain: ActionFacts = {
+  version: "0.0.2",
+  kind: "sequence",
+  limits,
+  components: ["/guest/a"],
+};
+
+function sources(desired: Record<string, ActionFacts>, offered: string[]): ComponentSources {
+  return {
+    facts: async (a) =>
+      desired[`/${a.namespace}/${a.packageName === undefined ? "" : `${a.packageName}/`}${a.name}`],
+    offers: async (name) => offered.includes(name),
+  };
+}
+
+describe("resolveComponent", () => {
+  const domain = sources({ "/guest/chain": chain, "/guest/p/deployed": plain }, [
+    "/guest/copy",
+    "clambda0",
+    "/guest/p/deployed",
+  ]);
+
+  it("finds a domain sequence, to run nested", async () => {
+    expect(await resolveComponent("/guest/chain", domain)).toEqual({
+      kind: "sequence",
+      action: { namespace: "guest", name: "chain" },
+      facts: chain,
+    });
+  });
+
+  it("routes an OpenWhisk action by its fully-qualified name", async () => {
+    expect(await resolveComponent("/guest/copy", domain)).toMatchObject({
+      kind: "atomic",
+      lambda: "/guest/copy",
+    });
+    expect(await resolveComponent("/guest/p/deployed", domain)).toMatchObject({
+      kind: "atomic",
+      lambda: "/guest/p/deployed",
+    });
+  });
+
+  it("routes /ns/name to a native lambda announced by its bare name", async () => {
+    expect(await resolveComponent("/guest/clambda0", domain)).toEqual({
+      kind: "atomic",
+      action: { namespace: "guest", name: "clambda0" },
+      lambda: "clambda0",
+    });
+    // Not inside a package: `/guest/p/clambda0` is no native lambda.
+    expect(await resolveComponent("/guest/p/clambda0", domain)).toBeUndefined();
+  });
+
+  it("finds nothing for what the domain does not offer, or a name that is not qualified", async () => {
+    expect(await resolveComponent("/guest/nope", domain)).toBeUndefined();
+    expect(await resolveComponent("clambda0", domain)).toBeUndefined();
+  });
+
+  it("routes by name when the offer cannot be known", async () => {
+    const unknown: ComponentSources = {
+      facts: async () => undefined,
+      offers: async () => undefined,
+    };
+    expect(await resolveComponent("/guest/x", unknown)).toMatchObject({ lambda: "/guest/x" });
+  });
+
+  it("tells the create-time check a component's kind", async () => {
+    expect(await componentKind("/guest/chain", domain)).toEqual({
+      kind: "sequence",
+      components: ["/guest/a"],
+    });
+    expect(await componentKind("/guest/clambda0", domain)).toEqual({ kind: "atomic" });
+    expect(await componentKind("/guest/nope", domain)).toBeUndefined();
+  });
+});
+
+describe("desiredComponentSources", () => {
+  it("reads the controller afresh: NotFound is no entity, other failures reject", async () => {
+    const asked: string[] = [];
+    const read = desiredComponentSources(
+      {
+        get: async (ref) => {
+          asked.push(`${ref.namespace}/${ref.package}/${ref.name}`);
+          if (ref.name === "down") throw new ConnectError("down", Code.Unavailable);
+          throw new ConnectError("missing", Code.NotFound);
+        },
+      },
+      { has: async () => false },
+    );
+    expect(await read.facts({ namespace: "guest", packageName: "p", name: "a" })).toBeUndefined();
+    await expect(read.facts({ namespace: "guest", name: "down" })).rejects.toThrow("down");
+    expect(asked).toEqual(["guest/p/a", "guest//down"]);
+  });
+});
