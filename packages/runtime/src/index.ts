@@ -51,6 +51,12 @@ export { type PeriodicTask, type PeriodicTaskOptions, startPeriodicTask } from "
 export { backgroundScheduler, type Scheduler, timerScheduler } from "./scheduler.js";
 // Membership: announcing to the controller with a lease.
 export { type AnnouncementFields, Announcer, type AnnouncerOptions } from "./announcer.js";
+export {
+  type ControllerSwitchListener,
+  createControllerTransport,
+  FailoverTransport,
+  parseControllerEndpoints,
+} from "./controller-endpoints.js";
 
 // Process plumbing: options, logging, shutdown, metrics, control-plane auth.
 export {
