@@ -121,6 +121,7 @@ export {
   type TraceSpanKind,
   type TracingStatus,
 } from "./tracing.js";
+export { activeSpan, runWithSpan } from "./tracing-scope.js";
 export {
   describeTracingConfig,
   parseTracingConfig,
