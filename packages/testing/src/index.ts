@@ -32,3 +32,12 @@ export {
   slowSenderCases,
 } from "./hostile/index.js";
 export { type EtcdServer, type EtcdServerOptions, startEtcdServer } from "./etcd-server.js";
+export {
+  type PrometheusJob,
+  type PrometheusServer,
+  type PrometheusServerOptions,
+  prometheusConfig,
+  type QuerySample,
+  type ScrapeTarget,
+  startPrometheusServer,
+} from "./prometheus-server.js";
