@@ -9,7 +9,7 @@ import {
   newActivationId,
 } from "@soe/openwhisk";
 import type { EdgeServer, LambdaResponse } from "@soe/proto";
-import type { Logger } from "@soe/runtime";
+import { isTracing, type Logger, spanTraceHeaders } from "@soe/runtime";
 import type { ActionFacts } from "./action-facts.js";
 import type { ActionLister } from "./action-lister.js";
 import { buildActivationRecord } from "./activation-record.js";
@@ -22,6 +22,7 @@ import {
   outcomeOfRpcError,
 } from "./invocation.js";
 import { logInvocation } from "./invocation-log.js";
+import { endInvocationSpan, invocationLogger, startInvocationSpan } from "./invocation-span.js";
 import { pendingRecord, withLogsUnread } from "./pending-activation.js";
 import { PendingActivations } from "./pending-activations.js";
 
@@ -200,10 +201,13 @@ export class DomainInvoker {
     let outcome: InvocationOutcome;
     let reply: LambdaResponse | undefined;
     let failure: ConnectError | undefined;
+    // Tracing (issue 14): a span per call, named to the router in the call's metadata.
+    const span = isTracing() ? startInvocationSpan(lambda, activationId) : undefined;
     try {
       reply = await client.runLambda(lambdaRequestFor(lambda, request.params, activationId), {
         timeoutMs: callTimeoutMs,
         signal,
+        ...(span === undefined ? {} : { headers: spanTraceHeaders(span) }),
       });
       outcome = outcomeOfReply(reply.retcode, reply.output);
     } catch (error) {
@@ -213,7 +217,8 @@ export class DomainInvoker {
     const end = this.#clock();
     const resolved =
       outcome.kind === "no-route" ? await this.#noRoute(lambda, outcome.allUnreachable) : outcome;
-    logInvocation(logger, {
+    if (span !== undefined) endInvocationSpan(span, reply, failure, resolved.kind);
+    logInvocation(invocationLogger(logger, span), {
       activationId,
       lambda,
       outcome: resolved.kind,

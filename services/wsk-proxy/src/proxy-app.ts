@@ -9,6 +9,7 @@ import type { DomainInvoker } from "./domain-invoker.js";
 import { authenticate } from "./middleware/auth/index.js";
 import { jsonErrors, notFound, onError } from "./middleware/errors/index.js";
 import { requestId } from "./middleware/request-id/index.js";
+import { traceInvocations } from "./middleware/trace-context/index.js";
 import type { ProxyEnv } from "./proxy-env.js";
 import { registerActionChangeRoutes } from "./routes/action-changes.js";
 import { registerActionRoutes } from "./routes/actions.js";
@@ -51,6 +52,7 @@ export function createProxyApp(deps: ProxyAppDeps): Hono<ProxyEnv> {
   app.notFound(notFound);
   app.use("*", requestId());
   app.use("*", jsonErrors());
+  app.use("/api/v1/namespaces/*", traceInvocations());
   const auth = authenticate(deps.keys);
   app.use("/api/v1/namespaces", auth);
   app.use("/api/v1/namespaces/*", auth);
