@@ -24,6 +24,8 @@ export interface ExchangeRequest {
   readonly path: string;
   readonly body?: unknown;
   readonly timeoutMs: number;
+  /** Extra headers; the ones the exchange sets itself (authorization, content type) win. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface ExchangeResponse {
@@ -95,6 +97,7 @@ export class HttpExchange {
   ): Promise<ExchangeResponse> {
     const { method, timeoutMs } = request;
     const headers: Record<string, string> = {
+      ...request.headers,
       accept: "application/json",
       authorization: this.#authorization,
       "user-agent": "soe-openwhisk",

@@ -39,6 +39,8 @@ export interface InvokeOptions {
   readonly timeoutMs?: number;
   /** The server's blocking wait (`timeout` query parameter), 1..60000 ms; the server's default is 60000. */
   readonly waitMs?: number;
+  /** Extra request headers (W3C `traceparent`/`tracestate` of the caller's span). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface ListActionsOptions {
@@ -162,6 +164,7 @@ export class OpenWhiskClient {
       path,
       body: params,
       timeoutMs: options.timeoutMs ?? this.#timeoutMs,
+      ...(options.headers === undefined ? {} : { headers: options.headers }),
     });
     const url = this.#exchange.displayUrl(path);
     if (response.jsonError !== undefined && response.status < 300) {
