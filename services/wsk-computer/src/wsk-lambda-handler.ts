@@ -11,11 +11,21 @@ import {
   toLambdaReply,
 } from "@soe/openwhisk";
 import type { LambdaRequest, LambdaResponseSchema } from "@soe/proto";
-import type { Logger } from "@soe/runtime";
+import {
+  isTracing,
+  type Logger,
+  spanLogFields,
+  spanTraceHeaders,
+  startServerSpan,
+  type TraceSpan,
+} from "@soe/runtime";
 import { parseLambdaInput } from "./lambda-input.js";
 import type { RecentActivations } from "./recent-activations.js";
 
 type LambdaResponseInit = MessageInitShape<typeof LambdaResponseSchema>;
+
+/** The span of a served call: gRPC's `service/method` (OpenTelemetry's RPC conventions). */
+export const RUN_LAMBDA_SPAN = "uiiit.rpc.EdgeServer/RunLambda";
 
 /** OpenWhisk's longest blocking wait (`timeout` query parameter, openwhisk-api.md §2). */
 export const MAX_BLOCKING_WAIT_MS = 60_000;
@@ -90,11 +100,37 @@ export class WskLambdaHandler {
   }
 
   async run(request: LambdaRequest, context?: HandlerContext): Promise<LambdaResponseInit> {
+    // Tracing off: this test is all it costs (issue 14).
+    if (!isTracing() || context === undefined) return this.#serve(request, context, undefined);
+    const span = startServerSpan(RUN_LAMBDA_SPAN, (name) => context.requestHeader.get(name), {
+      "rpc.system": "grpc",
+      "rpc.service": "uiiit.rpc.EdgeServer",
+      "rpc.method": "RunLambda",
+      "soe.lambda": request.name,
+      "soe.hops": request.hops,
+      // The proxy's activation id, the same at every hop (issue 11).
+      "soe.activation_id": request.uuid,
+      "soe.responder": this.#options.responder,
+    });
+    try {
+      const reply = await this.#serve(request, context, span);
+      span?.setAttribute("soe.retcode", reply.retcode ?? "");
+      return reply;
+    } finally {
+      span?.end();
+    }
+  }
+
+  async #serve(
+    request: LambdaRequest,
+    context: HandlerContext | undefined,
+    span: TraceSpan | undefined,
+  ): Promise<LambdaResponseInit> {
     const started = this.#clock();
     // `callback`, chains and DAGs are not served, as in the reference: the call is synchronous.
     const reply = request.dry
       ? { retcode: RETCODE_OK, output: "" }
-      : await this.#invoke(request, context);
+      : await this.#invoke(request, context, span);
     const ptime = request.dry
       ? 0
       : Math.min(0xffffffff, Math.max(0, Math.round(this.#clock() - started)));
@@ -106,6 +142,7 @@ export class WskLambdaHandler {
         retcode: reply.retcode,
         ptime,
         hops: request.hops + 1,
+        ...spanLogFields(span),
       },
       "lambda served",
     );
@@ -118,7 +155,11 @@ export class WskLambdaHandler {
     };
   }
 
-  async #invoke(request: LambdaRequest, context: HandlerContext | undefined): Promise<LambdaReply> {
+  async #invoke(
+    request: LambdaRequest,
+    context: HandlerContext | undefined,
+    span: TraceSpan | undefined,
+  ): Promise<LambdaReply> {
     const name = parseActionName(request.name);
     if (!name.ok) return badRequestReply(name.error.message);
     const input = parseLambdaInput(request.input);
@@ -133,13 +174,18 @@ export class WskLambdaHandler {
         result: false,
         waitMs,
         timeoutMs: waitMs + (this.#options.graceMs ?? 5_000),
+        // OpenWhisk (and whatever traces it) continues this span's trace.
+        ...(span === undefined ? {} : { headers: spanTraceHeaders(span) }),
       });
       reply = toLambdaReply(outcome, { installation: this.#options.installation?.() });
       const activationId =
         outcome.kind === "activation"
           ? (outcome.activationId ?? outcome.body.activationId)
           : outcome.activationId;
-      if (activationId !== undefined) this.#options.recent?.remember(request.uuid, activationId);
+      if (activationId !== undefined) {
+        this.#options.recent?.remember(request.uuid, activationId);
+        span?.setAttribute("openwhisk.activation_id", activationId);
+      }
     } catch (error) {
       reply = failureToLambdaReply(error);
     }
