@@ -1,12 +1,23 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { HandlerContext } from "@connectrpc/connect";
 import type { LambdaRequest, LambdaResponseSchema } from "@soe/proto";
-import type { Logger } from "@soe/runtime";
+import {
+  isTracing,
+  type Logger,
+  setSpanError,
+  spanLogFields,
+  startServerSpan,
+  type TraceSpan,
+} from "@soe/runtime";
 import { type FunctionCatalog, JS_PROCESSOR } from "./functions/function-catalog.js";
 import { ASYNC_UNSUPPORTED, requestedFunction } from "./lambda-request.js";
 import type { SimulationRunner } from "./simulation-runner.js";
 import type { UtilizationMonitor } from "./utilization-monitor.js";
 
 type Response = MessageInitShape<typeof LambdaResponseSchema>;
+
+/** The span of a served call: gRPC's `service/method` (OpenTelemetry's RPC conventions). */
+export const RUN_LAMBDA_SPAN = "uiiit.rpc.EdgeServer/RunLambda";
 
 export interface LambdaServiceOptions {
   readonly runner: SimulationRunner;
@@ -25,7 +36,7 @@ export interface LambdaServiceOptions {
  * `invalid '<name>' request: <what>`.
  */
 export function lambdaService(options: LambdaServiceOptions): {
-  runLambda(request: LambdaRequest): Promise<Response>;
+  runLambda(request: LambdaRequest, context?: HandlerContext): Promise<Response>;
 } {
   const { runner, functions, monitor, logger } = options;
   const model = runner.computer;
@@ -64,18 +75,44 @@ export function lambdaService(options: LambdaServiceOptions): {
     };
   };
 
+  const serve = async (request: LambdaRequest, span: TraceSpan | undefined): Promise<Response> => {
+    const hops = request.hops + 1;
+    const target = requestedFunction(request);
+    if (!target.ok) return { retcode: target.retcode, hops };
+    if (!request.dry && request.callback !== "") return { retcode: ASYNC_UNSUPPORTED, hops };
+    try {
+      return await run(request, target.name, hops);
+    } catch (error) {
+      const what = error instanceof Error ? error.message : String(error);
+      setSpanError(span, what);
+      logger.debug(
+        { lambda: target.name, err: error, ...spanLogFields(span) },
+        "lambda request failed",
+      );
+      return { retcode: `invalid '${target.name}' request: ${what}`, hops };
+    }
+  };
+
   return {
-    async runLambda(request) {
-      const hops = request.hops + 1;
-      const target = requestedFunction(request);
-      if (!target.ok) return { retcode: target.retcode, hops };
-      if (!request.dry && request.callback !== "") return { retcode: ASYNC_UNSUPPORTED, hops };
+    async runLambda(request, context) {
+      // Tracing off: this test is all it costs (issue 14).
+      if (!isTracing() || context === undefined) return serve(request, undefined);
+      const span = startServerSpan(RUN_LAMBDA_SPAN, (name) => context.requestHeader.get(name), {
+        "rpc.system": "grpc",
+        "rpc.service": "uiiit.rpc.EdgeServer",
+        "rpc.method": "RunLambda",
+        "soe.lambda": request.name,
+        "soe.hops": request.hops,
+        "soe.dry": request.dry,
+        "soe.activation_id": request.uuid,
+      });
       try {
-        return await run(request, target.name, hops);
-      } catch (error) {
-        const what = error instanceof Error ? error.message : String(error);
-        logger.debug({ lambda: target.name, err: error }, "lambda request failed");
-        return { retcode: `invalid '${target.name}' request: ${what}`, hops };
+        const reply = await serve(request, span);
+        span?.setAttribute("soe.retcode", reply.retcode ?? "");
+        if (reply.ptime !== undefined) span?.setAttribute("soe.ptime_ms", reply.ptime);
+        return reply;
+      } finally {
+        span?.end();
       }
     },
   };
