@@ -8,8 +8,11 @@ import type { Scheduler } from "./scheduler.js";
 export type AnnouncementFields = Readonly<Record<string, unknown>>;
 
 export interface AnnouncerOptions {
-  /** The controller's end-point, for logs. */
-  readonly controllerEndpoint: string;
+  /**
+   * The controller's end-point, for logs; with several controllers (`--controller-endpoint
+   * a,b,c`), the transport that picks one, so each line names the one called now.
+   */
+  readonly controllerEndpoint: string | { readonly endpoint: string };
   /**
    * One announcement (AnnounceComputer, AnnounceRouter); rejects if the controller did not take
    * it. May resolve to fields for the log line ("announced", lambdas: 3).
@@ -94,8 +97,9 @@ export class Announcer {
     this.#closed = true;
     if (this.#task === undefined) return;
     await this.#task.stop();
-    const { remove, logger, controllerEndpoint } = this.#options;
+    const { remove, logger } = this.#options;
     if (remove === undefined) return;
+    const controllerEndpoint = this.#controller();
     try {
       await remove();
       logger.info({ controller: controllerEndpoint }, "removed from the controller");
@@ -113,14 +117,19 @@ export class Announcer {
     }
   }
 
+  #controller(): string {
+    const controller = this.#options.controllerEndpoint;
+    return typeof controller === "string" ? controller : controller.endpoint;
+  }
+
   async #announce(): Promise<void> {
     const news = this.#news;
     const version = this.#version;
     this.#news = false;
     // A failure sets #news again (see #failed): the next try is news too.
     const fields = await this.#options.announce();
-    const { logger, controllerEndpoint } = this.#options;
-    const line = { controller: controllerEndpoint, ...fields };
+    const { logger } = this.#options;
+    const line = { controller: this.#controller(), ...fields };
     if (news) logger.info(line, "announced");
     else logger.debug(line, "lease refreshed");
     this.#acknowledged = version;
@@ -129,7 +138,8 @@ export class Announcer {
   #failed(error: unknown, failures: number, retryInMs: number): void {
     // A failure makes the next success news: the controller may have lost us meanwhile.
     this.#news = true;
-    const { logger, controllerEndpoint } = this.#options;
+    const { logger } = this.#options;
+    const controllerEndpoint = this.#controller();
     const cause = peerFailure(error);
     if (cause === undefined) {
       logger.error(

@@ -13,6 +13,8 @@ import {
   type UnaryResponse,
 } from "@connectrpc/connect";
 import { parseEndpoint } from "./endpoint.js";
+import type { Logger } from "./logger.js";
+import { peerFailure } from "./peer-failure.js";
 import { requestNotSent } from "./request-not-sent.js";
 import { type ClientOptions, createTransport, type EndpointTransport } from "./transports.js";
 
@@ -59,13 +61,26 @@ export class FailoverTransport implements EndpointTransport {
     /** The transport to one end-point (created once per end-point by the caller, or pooled). */
     readonly transportOf: (endpoint: string) => Transport;
     readonly onSwitch?: ControllerSwitchListener;
+    /** Where a move to another controller is logged (a warning), if given. */
+    readonly logger?: Logger;
     /** Closes what `transportOf` opened, if it is ours to close. */
     readonly close?: () => void;
   }) {
     if (options.endpoints.length === 0) throw new Error("no controller end-point");
     this.#endpoints = [...options.endpoints];
     this.#transportOf = options.transportOf;
-    this.#onSwitch = options.onSwitch;
+    const { logger, onSwitch } = options;
+    this.#onSwitch =
+      logger === undefined
+        ? onSwitch
+        : (from, to, error) => {
+            const cause = peerFailure(error) ?? String(error);
+            logger.warn(
+              { controller: from, next: to, cause },
+              `controller ${from} not answering (${cause}): moving on to ${to}`,
+            );
+            onSwitch?.(from, to, error);
+          };
     this.#close = options.close ?? (() => {});
   }
 
@@ -150,10 +165,13 @@ export class FailoverTransport implements EndpointTransport {
  */
 export function createControllerTransport(
   endpoints: string | readonly string[],
-  options: ClientOptions & { readonly onSwitch?: ControllerSwitchListener } = {},
+  options: ClientOptions & {
+    readonly onSwitch?: ControllerSwitchListener;
+    readonly logger?: Logger;
+  } = {},
 ): FailoverTransport {
   const list = typeof endpoints === "string" ? parseControllerEndpoints(endpoints) : endpoints;
-  const { onSwitch, ...clientOptions } = options;
+  const { onSwitch, logger, ...clientOptions } = options;
   const opened = new Map<string, EndpointTransport>();
   return new FailoverTransport({
     endpoints: list,
@@ -166,6 +184,7 @@ export function createControllerTransport(
       return transport;
     },
     ...(onSwitch === undefined ? {} : { onSwitch }),
+    ...(logger === undefined ? {} : { logger }),
     close: () => {
       for (const transport of opened.values()) transport.close();
       opened.clear();

@@ -5,16 +5,18 @@ import {
   Announcer,
   type ClientTlsOptions,
   createLogger,
+  FailoverTransport,
   type Logger,
   MetricsRegistry,
+  parseControllerEndpoints,
   parseEndpoint,
-  type RunningServer,
   registerProcessMetrics,
+  type RunningServer,
   type Scheduler,
-  type ServerTlsOptions,
   serve,
-  TransportPool,
+  type ServerTlsOptions,
   timerScheduler,
+  TransportPool,
 } from "@soe/runtime";
 import { FunctionCatalog, JS_PROCESSOR } from "./functions/function-catalog.js";
 import { lambdaService } from "./lambda-service.js";
@@ -199,14 +201,17 @@ export async function createComputerServer(
           "announcing a wildcard address; set --advertise",
         );
       }
-      const controller = createClient(
-        EdgeController,
-        controlTransports.get(options.controllerEndpoint),
-      );
+      // --controller-endpoint a,b,c (issue 13): the first controller that answers.
+      const controllerTransport = new FailoverTransport({
+        endpoints: parseControllerEndpoints(options.controllerEndpoint),
+        transportOf: (endpoint) => controlTransports.get(endpoint),
+        logger,
+      });
+      const controller = createClient(EdgeController, controllerTransport);
       // Reference §5.5, with DESIGN §4's lease: announced once it listens (the reference
       // announced before, §12.2), then every period.
       announcer = new Announcer({
-        controllerEndpoint: options.controllerEndpoint,
+        controllerEndpoint: controllerTransport,
         announce: async () => {
           await controller.announceComputer({ edgeServerEndpoint: announcedEndpoint, containers });
           return { endpoint: announcedEndpoint };

@@ -3,7 +3,9 @@ import {
   clientTlsFromOptions,
   clientTlsOptionSpecs,
   createLogger,
+  exitWithUsageError,
   onShutdown,
+  parseControllerEndpoints,
   parseOrExit,
   serverTlsFromOptions,
   serverTlsOptionSpecs,
@@ -31,7 +33,7 @@ const { values } = parseOrExit({
     controllerEndpoint: {
       type: "string",
       default: "",
-      help: "controller to announce to (empty: none)",
+      help: "controller to announce to (empty: none); several as a,b,c: the first that answers",
     },
     advertise: {
       type: "string",
@@ -76,6 +78,13 @@ const { values } = parseOrExit({
 if (values.jsonExample) {
   process.stdout.write(`${profileFileExample()}\n`);
   process.exit(0);
+}
+
+// --controller-endpoint a,b,c (issue 13): every member must be an end-point.
+try {
+  parseControllerEndpoints(values.controllerEndpoint);
+} catch (err) {
+  exitWithUsageError("edgecomputer", `invalid --controller-endpoint: ${(err as Error).message}`);
 }
 
 const logger = createLogger({ name: "edgecomputer" });

@@ -1,6 +1,11 @@
 import { type Client, ConnectError, createClient } from "@connectrpc/connect";
 import { EdgeRouter, soev1 } from "@soe/proto";
-import { codeLabel, createTransport, type EndpointTransport, TransportPool } from "@soe/runtime";
+import {
+  codeLabel,
+  createControllerTransport,
+  type EndpointTransport,
+  TransportPool,
+} from "@soe/runtime";
 import type {
   DomainReadings,
   InstallationReading,
@@ -56,7 +61,8 @@ export class DomainReader {
 
   constructor(options: DomainReaderOptions) {
     this.#options = options;
-    this.#controller = createTransport(options.controllerEndpoint, {
+    // --controller-endpoint a,b,c (issue 13): the first controller that answers.
+    this.#controller = createControllerTransport(options.controllerEndpoint, {
       defaultTimeoutMs: options.timeoutMs,
       ...(options.token ? { token: options.token } : {}),
     });

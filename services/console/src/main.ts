@@ -3,6 +3,7 @@ import {
   createLogger,
   exitWithUsageError,
   onShutdown,
+  parseControllerEndpoints,
   parseEndpoint,
   parseOrExit,
   serverTlsFromOptions,
@@ -24,7 +25,7 @@ const { values } = parseOrExit({
     controllerEndpoint: {
       type: "string",
       default: "127.0.0.1:6475",
-      help: "the controller of the domain to show",
+      help: "the controller of the domain to show; several as a,b,c: the first that answers",
     },
     refreshInterval: {
       type: "number",
@@ -60,12 +61,16 @@ if (!(values.refreshInterval > 0))
   usage(`invalid --refresh-interval ${values.refreshInterval}: must be > 0`);
 if (!(values.readTimeout > 0)) usage(`invalid --read-timeout ${values.readTimeout}: must be > 0`);
 if (!(values.maxClients >= 1)) usage(`invalid --max-clients ${values.maxClients}: must be >= 1`);
-for (const option of ["serverEndpoint", "controllerEndpoint"] as const) {
-  try {
-    parseEndpoint(values[option]);
-  } catch (err) {
-    usage((err as Error).message);
-  }
+try {
+  parseEndpoint(values.serverEndpoint);
+} catch (err) {
+  usage((err as Error).message);
+}
+// --controller-endpoint a,b,c (issue 13): every member must be an end-point.
+try {
+  if (parseControllerEndpoints(values.controllerEndpoint).length === 0) throw new Error("empty");
+} catch (err) {
+  exitWithUsageError("edgeconsole", `invalid --controller-endpoint: ${(err as Error).message}`);
 }
 
 const logger = createLogger({ name: NAME });

@@ -3,7 +3,9 @@ import { EdgeController } from "@soe/proto";
 import {
   Announcer,
   type ClientTlsOptions,
+  FailoverTransport,
   type Logger,
+  parseControllerEndpoints,
   peerFailure,
   type Scheduler,
   TransportPool,
@@ -28,6 +30,7 @@ export interface ControllerLinkOptions {
 export class ControllerLink {
   readonly #options: ControllerLinkOptions;
   readonly #transports: TransportPool;
+  readonly #controller: FailoverTransport;
   readonly #client: Client<typeof EdgeController>;
   #announcer: Announcer | undefined;
 
@@ -38,14 +41,20 @@ export class ControllerLink {
       ...(options.token === undefined ? {} : { token: options.token }),
       ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),
     });
-    this.#client = createClient(EdgeController, this.#transports.get(options.controllerEndpoint));
+    // --controller-endpoint a,b,c (issue 13): the first controller that answers.
+    this.#controller = new FailoverTransport({
+      endpoints: parseControllerEndpoints(options.controllerEndpoint),
+      transportOf: (endpoint) => this.#transports.get(endpoint),
+      logger: options.logger,
+    });
+    this.#client = createClient(EdgeController, this.#controller);
   }
 
   /** Announces now, then every period; failures retry with back-off and are logged. */
   startAnnouncing(announcement: RouterAnnouncement): void {
-    const { controllerEndpoint, announcePeriodMs: periodMs, schedule, logger } = this.#options;
+    const { announcePeriodMs: periodMs, schedule, logger } = this.#options;
     this.#announcer = new Announcer({
-      controllerEndpoint,
+      controllerEndpoint: this.#controller,
       announce: async () => {
         await this.#client.announceRouter(announcement);
         return { ...announcement };
@@ -60,7 +69,8 @@ export class ControllerLink {
 
   /** Tells the controller a destination was ejected; a failure to tell it is only logged. */
   reportEjected(destination: string): void {
-    const { controllerEndpoint: controller, logger } = this.#options;
+    const { logger } = this.#options;
+    const controller = this.#controller.endpoint;
     this.#client.removeComputer({ edgeServerEndpoint: destination }).catch((error: unknown) => {
       const cause = peerFailure(error);
       if (cause === undefined) {

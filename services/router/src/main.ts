@@ -8,6 +8,7 @@ import {
   InvalidValue,
   NoValue,
   onShutdown,
+  parseControllerEndpoints,
   parseOrExit,
   serverTlsFromOptions,
   serverTlsOptionSpecs,
@@ -39,7 +40,7 @@ const { values } = parseOrExit({
     controllerEndpoint: {
       type: "string",
       default: "",
-      help: "controller to announce to (empty: none)",
+      help: "controller to announce to (empty: none); several as a,b,c: the first that answers",
     },
     advertise: {
       type: "string",
@@ -89,6 +90,13 @@ const { values } = parseOrExit({
     }),
   },
 });
+
+// --controller-endpoint a,b,c (issue 13): every member must be an end-point.
+try {
+  parseControllerEndpoints(values.controllerEndpoint);
+} catch (err) {
+  exitWithUsageError("edgerouter", `invalid --controller-endpoint: ${(err as Error).message}`);
+}
 
 const logger = createLogger({ name: "edgerouter" });
 try {

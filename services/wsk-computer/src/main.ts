@@ -5,6 +5,7 @@ import {
   createLogger,
   exitWithUsageError,
   onShutdown,
+  parseControllerEndpoints,
   parseOrExit,
   serverTlsFromOptions,
   serverTlsOptionSpecs,
@@ -29,7 +30,7 @@ const { values } = parseOrExit({
     controllerEndpoint: {
       type: "string",
       default: "",
-      help: "controller to announce the actions to (empty: none)",
+      help: "controller to announce the actions to (empty: none); several as a,b,c: the first that answers",
     },
     advertise: {
       type: "string",
@@ -90,6 +91,13 @@ const { values } = parseOrExit({
 
 const labels = parseLabels(values.labels);
 if (!labels.ok) exitWithUsageError("edgecomputerwsk", labels.reason);
+
+// --controller-endpoint a,b,c (issue 13): every member must be an end-point.
+try {
+  parseControllerEndpoints(values.controllerEndpoint);
+} catch (err) {
+  exitWithUsageError("edgecomputerwsk", `invalid --controller-endpoint: ${(err as Error).message}`);
+}
 
 const logger = createLogger({ name: "edgecomputerwsk" });
 try {

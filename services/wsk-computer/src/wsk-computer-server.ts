@@ -5,14 +5,15 @@ import {
   advertisedEndpoint,
   type ClientTlsOptions,
   controlAuthInterceptor,
+  createControllerTransport,
   createLogger,
   createTransport,
   type EndpointTransport,
   type Logger,
   type PeriodicTask,
   type RunningServer,
-  type ServerTlsOptions,
   serve,
+  type ServerTlsOptions,
   startPeriodicTask,
 } from "@soe/runtime";
 import {
@@ -201,7 +202,9 @@ export async function createWskComputerServer(
         "announcing a wildcard address; set --advertise",
       );
     }
-    transport = createTransport(controllerEndpoint, {
+    // --controller-endpoint a,b,c (issue 13): the first controller that answers.
+    transport = createControllerTransport(controllerEndpoint, {
+      logger,
       defaultTimeoutMs: CONTROLLER_CALL_TIMEOUT_MS,
       ...(options.token === undefined ? {} : { token: options.token }),
       ...(options.clientTls === undefined ? {} : { tls: options.clientTls }),

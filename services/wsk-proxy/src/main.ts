@@ -4,7 +4,9 @@ import {
   clientTlsFromOptions,
   clientTlsOptionSpecs,
   createLogger,
+  exitWithUsageError,
   onShutdown,
+  parseControllerEndpoints,
   parseOrExit,
   serverTlsFromOptions,
   serverTlsOptionSpecs,
@@ -33,7 +35,7 @@ const { values } = parseOrExit({
     controllerEndpoint: {
       type: "string",
       default: "",
-      help: "controller that lists the domain's actions and deploys entities (empty: listings are empty, deploying is refused)",
+      help: "controller that lists the domain's actions and deploys entities (empty: listings are empty, deploying is refused); several as a,b,c: the first that answers",
     },
     authFile: {
       type: "string",
@@ -96,6 +98,13 @@ const { values } = parseOrExit({
     }),
   },
 });
+
+// --controller-endpoint a,b,c (issue 13): every member must be an end-point.
+try {
+  parseControllerEndpoints(values.controllerEndpoint);
+} catch (err) {
+  exitWithUsageError("wskproxy", `invalid --controller-endpoint: ${(err as Error).message}`);
+}
 
 const logger = createLogger({ name: "wskproxy" });
 try {

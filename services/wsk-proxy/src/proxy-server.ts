@@ -3,13 +3,14 @@ import { KeyRing, type NamespaceKeys } from "@soe/openwhisk";
 import { EdgeServer, soev1 } from "@soe/proto";
 import {
   type ClientTlsOptions,
+  createControllerTransport,
   createLogger,
   createTransport,
   type EndpointTransport,
   formatEndpoint,
   type Logger,
-  type ServerTlsOptions,
   serve,
+  type ServerTlsOptions,
 } from "@soe/runtime";
 import type { Hono } from "hono";
 import { ActionLister, controllerLambdaSource } from "./action-lister.js";
@@ -135,7 +136,9 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
   let deployment: DomainDeployment | undefined;
   let controllerTransport: EndpointTransport | undefined;
   if (options.controllerEndpoint) {
-    const transport = createTransport(options.controllerEndpoint, {
+    // --controller-endpoint a,b,c (issue 13): the first controller that answers.
+    const transport = createControllerTransport(options.controllerEndpoint, {
+      logger,
       ...clientTls,
       ...(options.token === undefined ? {} : { token: options.token }),
       // Listings of desired entities carry whole documents (code included).
