@@ -18,6 +18,11 @@ export interface ActivationFacts {
   readonly binding?: string | undefined;
   /** Set for a sequence: its components' activation ids. */
   readonly components?: readonly string[] | undefined;
+  /**
+   * The W3C `traceparent` the invocation came with. Ours only (real OpenWhisk does not record
+   * it): tests read it back to see that a caller's trace reached OpenWhisk (issue 14).
+   */
+  readonly traceparent?: string | undefined;
 }
 
 /** The activation record OpenWhisk stores for a finished activation (openwhisk-api.md §2). */
@@ -36,6 +41,9 @@ export function buildActivationRecord(facts: ActivationFacts): ActivationRecord 
   if (facts.components === undefined) annotations.push({ key: "timeout", value: outcome.timedOut });
   annotations.push({ key: "limits", value: action.limits });
   if (facts.binding !== undefined) annotations.push({ key: "binding", value: facts.binding });
+  if (facts.traceparent !== undefined) {
+    annotations.push({ key: "traceparent", value: facts.traceparent });
+  }
   return {
     activationId,
     // The invoking subject's namespace, never `ns/pkg`.

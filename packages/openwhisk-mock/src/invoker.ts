@@ -87,6 +87,7 @@ export class Invoker {
     target: ResolvedAction,
     caller: Identity,
     params: Readonly<Record<string, unknown>>,
+    traceparent?: string,
   ): Invocation {
     const activationId = this.#newId();
     const accepted = this.#clock();
@@ -94,7 +95,7 @@ export class Invoker {
       // Start on the next turn: the accepting reply (202) goes out before the action's
       // synchronous part can hold the event loop for up to its time limit.
       setImmediate(() => {
-        this.#activate(activationId, target, caller, params, accepted, undefined).then(
+        this.#activate(activationId, target, caller, params, accepted, undefined, traceparent).then(
           resolve,
           reject,
         );
@@ -114,6 +115,7 @@ export class Invoker {
     params: Readonly<Record<string, unknown>>,
     accepted: number,
     cause: string | undefined,
+    traceparent?: string,
   ): Promise<ActivationRecord> {
     const { action } = target;
     const ran = isSequenceExec(action.exec)
@@ -130,6 +132,7 @@ export class Invoker {
       cause,
       binding: target.binding,
       components: ran.components,
+      traceparent,
     });
     this.#store.add(record, entityPath(action));
     return record;

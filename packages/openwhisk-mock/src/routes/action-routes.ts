@@ -209,7 +209,12 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
 
     // OpenWhisk's order: bound package < binding < action < invocation (resolveBinding, inherit).
     const params = mergeParameters(found.packageParameters, found.action.parameters, body.value);
-    const { activationId, finished } = invoker.invoke(found, identity, params);
+    const { activationId, finished } = invoker.invoke(
+      found,
+      identity,
+      params,
+      c.req.header("traceparent"),
+    );
     c.header(ACTIVATION_HEADER, activationId);
     if (!blocking) return c.json({ activationId }, 202);
 
