@@ -88,11 +88,13 @@ export class EtcdStore implements ControllerStore {
     } = { computers: [], routers: [], installations: [], entities: [] };
     for (const kv of response.kvs) {
       const key = kv.key.toString();
+      // Not a record (the election's keys share the prefix, or a newer controller's): left alone.
+      if (parseKey(key) === undefined) continue;
       const envelope = this.#envelope(key, kv.value.toString());
       if (envelope === undefined)
         throw new InvalidStateFile(`${this.#o.source} ${key}: not a record`);
       const record = parseRecord(key, envelope.text, this.#o.source);
-      if (record === undefined) continue; // a key this controller does not know: left alone
+      if (record === undefined) continue;
       this.#known.set(key, envelope.text);
       if (record.kind === "computer") state.computers.push(record);
       else if (record.kind === "router") {
@@ -264,12 +266,16 @@ export class EtcdStore implements ControllerStore {
         text: JSON.stringify(parsed.record),
       };
     } catch {
-      this.#o.logger.warn({ store: this.#o.source, key }, "etcd store: a value that is not JSON");
+      this.#o.logger.warn(
+        { store: this.#o.source, storeKey: key },
+        "etcd store: a value that is not JSON",
+      );
       return undefined;
     }
   }
 
   #remotePut(key: string, value: string): void {
+    if (parseKey(key) === undefined) return;
     const envelope = this.#envelope(key, value);
     if (envelope === undefined || envelope.by === this.#o.id) return;
     let record: StoreRecord | undefined;
@@ -277,7 +283,7 @@ export class EtcdStore implements ControllerStore {
       record = parseRecord(key, envelope.text, this.#o.source);
     } catch (err) {
       this.#o.logger.warn(
-        { err, store: this.#o.source, key },
+        { err, store: this.#o.source, storeKey: key },
         "etcd store: invalid record skipped",
       );
       return;

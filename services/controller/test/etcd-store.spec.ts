@@ -48,6 +48,8 @@ async function pair(
         (c) => c.close(),
       ),
     );
+    // The second starts once the first leads: it must load past the election's keys.
+    await eventually(() => expect(started[0]?.leader).toBe(true));
   }
   await eventually(() => expect(started.filter((c) => c.leader)).toHaveLength(1));
   return started;
