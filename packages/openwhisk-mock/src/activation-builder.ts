@@ -1,4 +1,10 @@
-import type { ActivationRecord, Identity, KeyValue } from "@soe/openwhisk";
+import {
+  type ActivationRecord,
+  CAUSED_BY_SEQUENCE,
+  type Identity,
+  type KeyValue,
+  SEQUENCE_KIND,
+} from "@soe/openwhisk";
 import type { RunOutcome } from "./run-outcome.js";
 import type { StoredAction } from "./entity-store.js";
 import { qualifiedPath } from "./entity-views.js";
@@ -25,20 +31,18 @@ export interface ActivationFacts {
   readonly traceparent?: string | undefined;
 }
 
-/** The activation record OpenWhisk stores for a finished activation (openwhisk-api.md §2). */
+/** The record OpenWhisk stores for a finished action activation (openwhisk-api.md §2). */
 export function buildActivationRecord(facts: ActivationFacts): ActivationRecord {
   const { activationId, action, caller, accepted, start, end, outcome, cause } = facts;
   const annotations: KeyValue[] = [];
-  // Sequences: `topmost` on the sequence's own record, `causedBy` on its components'.
-  if (facts.components !== undefined && cause === undefined)
-    annotations.push({ key: "topmost", value: true });
-  if (cause !== undefined) annotations.push({ key: "causedBy", value: "sequence" });
+  // A sequence's component (the sequence's own record is @soe/openwhisk's sequenceRecord).
+  if (cause !== undefined) annotations.push(CAUSED_BY_SEQUENCE);
   annotations.push(
     { key: "path", value: qualifiedPath(action) },
     { key: "waitTime", value: Math.max(0, start - accepted) },
     { key: "kind", value: action.exec.kind },
   );
-  if (facts.components === undefined) annotations.push({ key: "timeout", value: outcome.timedOut });
+  annotations.push({ key: "timeout", value: outcome.timedOut });
   annotations.push({ key: "limits", value: action.limits });
   if (facts.binding !== undefined) annotations.push({ key: "binding", value: facts.binding });
   if (facts.traceparent !== undefined) {
@@ -67,7 +71,11 @@ export function buildActivationRecord(facts: ActivationFacts): ActivationRecord 
   };
 }
 
-/** Blocking replies carry no logs: OpenWhisk collects them after answering. */
+/**
+ * Blocking replies carry no logs: OpenWhisk collects them after answering. A sequence's are its
+ * components' activation ids, known when it ends, and its blocking reply has them.
+ */
 export function withoutLogs(record: ActivationRecord): ActivationRecord {
-  return { ...record, logs: [] };
+  const sequence = record.annotations.some((a) => a.key === "kind" && a.value === SEQUENCE_KIND);
+  return sequence ? record : { ...record, logs: [] };
 }

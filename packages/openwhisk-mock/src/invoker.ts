@@ -1,11 +1,15 @@
 import {
   type ActivationRecord,
-  ActivationStatus,
+  type ComponentOutcome,
   entityPath,
   type Identity,
   isSequenceExec,
   type KeyValue,
+  memoryLimitOf,
   newActivationId,
+  runSequence,
+  type SequenceAccounting,
+  sequenceRecord,
 } from "@soe/openwhisk";
 import type { ActionRunner, RunOutcome } from "./action-runner.js";
 import { buildActivationRecord } from "./activation-builder.js";
@@ -118,9 +122,20 @@ export class Invoker {
     traceparent?: string,
   ): Promise<ActivationRecord> {
     const { action } = target;
-    const ran = isSequenceExec(action.exec)
-      ? await this.#runSequence(activationId, action.exec.components, caller, params)
-      : await this.#runCode(action, params);
+    if (isSequenceExec(action.exec)) {
+      const ran = await this.#activateSequence(
+        activationId,
+        target,
+        caller,
+        params,
+        accepted,
+        cause,
+        0,
+        traceparent,
+      );
+      return ran.record;
+    }
+    const ran = await this.#runCode(action, params);
     const record = buildActivationRecord({
       activationId,
       action,
@@ -131,17 +146,13 @@ export class Invoker {
       outcome: ran.outcome,
       cause,
       binding: target.binding,
-      components: ran.components,
       traceparent,
     });
     this.#store.add(record, entityPath(action));
     return record;
   }
 
-  async #runCode(
-    action: StoredAction,
-    params: Readonly<Record<string, unknown>>,
-  ): Promise<Ran & { components?: undefined }> {
+  async #runCode(action: StoredAction, params: Readonly<Record<string, unknown>>): Promise<Ran> {
     const start = this.#clock();
     const exec = action.exec;
     if (isSequenceExec(exec)) throw new TypeError("a sequence has no code");
@@ -173,46 +184,98 @@ export class Invoker {
   }
 
   /**
-   * OpenWhisk's sequence: the first component gets the parameters, each next one the result
-   * before it; the first failure ends it. The sequence's record has the last response, and the
-   * components' activation ids as its logs.
+   * OpenWhisk's sequence, as the domain's proxy runs it too (@soe/openwhisk runSequence): the
+   * first component gets the parameters, each next one the result before it; the first failure
+   * ends it; nested sequences count against one limit. Its record (sequenceRecord) has the last
+   * response, and the components' activation ids as its logs.
    */
-  async #runSequence(
+  async #activateSequence(
     activationId: string,
-    components: readonly string[],
+    target: ResolvedAction,
     caller: Identity,
     params: Readonly<Record<string, unknown>>,
-  ): Promise<Ran & { components: string[] }> {
+    accepted: number,
+    cause: string | undefined,
+    atomicCount: number,
+    traceparent?: string,
+  ): Promise<{ record: ActivationRecord; accounting: SequenceAccounting }> {
+    const { action } = target;
+    const exec = action.exec;
+    if (!isSequenceExec(exec)) throw new TypeError("not a sequence");
     const start = this.#clock();
-    const ids: string[] = [];
     const { _actions: _, ...payload } = params;
-    let input: Readonly<Record<string, unknown>> = payload;
-    let last: ActivationRecord | undefined;
-    for (const component of components) {
-      const target = this.#resolve(component);
-      if (target === undefined) {
-        const outcome = {
-          ...failedOutcome("Sequence component does not exist."),
-          logs: ids,
-        };
-        return { outcome, start, end: this.#clock(), components: ids };
-      }
-      const id = this.#newId();
-      ids.push(id);
-      const merged = mergeParameters(target.packageParameters, target.action.parameters, input);
-      last = await this.#activate(id, target, caller, merged, this.#clock(), activationId);
-      if (!last.response.success) break;
-      input = (last.response.result ?? {}) as Record<string, unknown>;
+    const accounting = await runSequence(
+      exec.components,
+      payload,
+      (component, input, count) => this.#component(component, input, count, caller, activationId),
+      { atomicCount },
+    );
+    const built = sequenceRecord({
+      activationId,
+      caller,
+      name: action.name,
+      path: qualifiedPath(action),
+      version: action.version,
+      start,
+      end: this.#clock(),
+      waitTime: start - accepted,
+      accounting,
+      cause,
+      binding: target.binding,
+      limits: action.limits,
+    });
+    // Ours only, as on an action's record (activation-builder.ts, issue 14).
+    const record =
+      traceparent === undefined
+        ? built
+        : {
+            ...built,
+            annotations: [...built.annotations, { key: "traceparent", value: traceparent }],
+          };
+    this.#store.add(record, entityPath(action));
+    return { record, accounting };
+  }
+
+  async #component(
+    component: string,
+    input: Readonly<Record<string, unknown>>,
+    atomicCount: number,
+    caller: Identity,
+    cause: string,
+  ): Promise<ComponentOutcome> {
+    const target = this.#resolve(component);
+    if (target === undefined) return { kind: "missing" };
+    const id = this.#newId();
+    const merged = mergeParameters(target.packageParameters, target.action.parameters, input);
+    const accepted = this.#clock();
+    if (isSequenceExec(target.action.exec)) {
+      const inner = await this.#activateSequence(
+        id,
+        target,
+        caller,
+        merged,
+        accepted,
+        cause,
+        atomicCount,
+      );
+      return {
+        kind: "activation",
+        activationId: id,
+        response: inner.record.response,
+        atomicCount: inner.accounting.atomicCount,
+        duration: inner.record.duration,
+        memory: memoryLimitOf(inner.record.annotations),
+      };
     }
-    const response = last?.response;
-    const outcome: RunOutcome = {
-      status: response?.status ?? ActivationStatus.success,
-      result: response?.result ?? {},
-      size: response?.size ?? 2,
-      logs: ids,
-      timedOut: false,
+    const record = await this.#activate(id, target, caller, merged, accepted, cause);
+    return {
+      kind: "activation",
+      activationId: id,
+      response: record.response,
+      atomicCount: atomicCount + 1,
+      duration: record.duration,
+      memory: target.action.limits.memory,
     };
-    return { outcome, start, end: this.#clock(), components: ids };
   }
 
   #zipSource(cacheKey: string, base64: string): ReturnType<typeof zipActionSource> {
@@ -226,17 +289,6 @@ export class Invoker {
     this.#zipSources.set(cacheKey, source);
     return source;
   }
-}
-
-function failedOutcome(error: string): RunOutcome {
-  const result = { error };
-  return {
-    status: ActivationStatus.applicationError,
-    result,
-    size: JSON.stringify(result).length,
-    logs: [],
-    timedOut: false,
-  };
 }
 
 /** The value if it settles within `ms`, else undefined; the timer never outlives the wait. */
