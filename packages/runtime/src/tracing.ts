@@ -165,18 +165,16 @@ function install(
       timeoutMillis: config.timeoutMs,
       compression: config.compression as never,
     };
-    const exporter =
+    // Module first, then `new`: `new (require(m)).X()` loses its parentheses once compiled.
+    const otlp =
       config.protocol === "http/json"
-        ? new (
-            requireSdk(
-              "@opentelemetry/exporter-trace-otlp-http",
-            ) as typeof import("@opentelemetry/exporter-trace-otlp-http")
-          ).OTLPTraceExporter(exporterOptions)
-        : new (
-            requireSdk(
-              "@opentelemetry/exporter-trace-otlp-proto",
-            ) as typeof import("@opentelemetry/exporter-trace-otlp-proto")
-          ).OTLPTraceExporter(exporterOptions);
+        ? (requireSdk(
+            "@opentelemetry/exporter-trace-otlp-http",
+          ) as typeof import("@opentelemetry/exporter-trace-otlp-http"))
+        : (requireSdk(
+            "@opentelemetry/exporter-trace-otlp-proto",
+          ) as typeof import("@opentelemetry/exporter-trace-otlp-proto"));
+    const exporter = new otlp.OTLPTraceExporter(exporterOptions);
     processor = new node.BatchSpanProcessor(exporter, {
       scheduledDelayMillis: config.batch.scheduledDelayMs,
       maxQueueSize: config.batch.maxQueueSize,

@@ -1,13 +1,6 @@
 import type { ConnectError } from "@connectrpc/connect";
 import type { LambdaResponse } from "@soe/proto";
-import {
-  activeSpan,
-  type Logger,
-  setSpanError,
-  spanLogFields,
-  startSpan,
-  type TraceSpan,
-} from "@soe/runtime";
+import { activeSpan, type Logger, setSpanError, startSpan, type TraceSpan } from "@soe/runtime";
 
 /** gRPC's `service/method`, as OpenTelemetry's RPC conventions name a call's span. */
 export const RUN_LAMBDA_SPAN = "uiiit.rpc.EdgeServer/RunLambda";
@@ -47,10 +40,12 @@ export function endInvocationSpan(
 }
 
 /**
- * The logger of an invocation's line: with the trace and span ids when the span records and
+ * The logger of an invocation's line: with the trace and span ids when the span was sampled and
  * the line will be written (debug), the logger itself otherwise (no child made per call).
  */
 export function invocationLogger(logger: Logger, span: TraceSpan | undefined): Logger {
-  if (span === undefined || !span.isRecording() || !logger.isLevelEnabled("debug")) return logger;
-  return logger.child(spanLogFields(span));
+  if (span === undefined || !logger.isLevelEnabled("debug")) return logger;
+  // The span has ended by now (isRecording is then false): sampled is what recorded it.
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  return (traceFlags & 1) === 1 ? logger.child({ traceId, spanId }) : logger;
 }
