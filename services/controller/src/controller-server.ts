@@ -20,6 +20,7 @@ import { ControlPlane } from "./control-plane.js";
 import { type ControllerStore, FileStore } from "./controller-store.js";
 import { EtcdLeadership } from "./etcd-leadership.js";
 import { EtcdStore } from "./etcd-store.js";
+import { InstallProgress } from "./install-progress.js";
 import { LeaderInstalls } from "./leader-installs.js";
 import { remoteChanges } from "./remote-changes.js";
 import { parseStoreUrl } from "./store-url.js";
@@ -148,7 +149,10 @@ export async function createControllerServer(
   const routerIdle = (router: string) => {
     log.idle?.(router);
     idleSignal.idle();
+    progress?.idle();
   };
+  // With a shared store: whether the leader has installed what was written (read-your-writes).
+  let progress: InstallProgress | undefined;
   const unixClock = options.unixClock ?? Date.now;
   const desired = new DesiredState();
   const registry = new InstallationRegistry({ clock });
@@ -233,7 +237,8 @@ export async function createControllerServer(
     calls,
     logger,
     unixClock,
-    routesSettled: (timeoutMs) => idleSignal.wait(timeoutMs),
+    routesSettled: (timeoutMs) =>
+      progress === undefined ? idleSignal.wait(timeoutMs) : progress.settled(timeoutMs),
     ...(options.routesWaitMs === undefined ? {} : { routesWaitMs: options.routesWaitMs }),
     onChange: () => store?.changed(),
     onRefreshed: (endpoint) => store?.installationRefreshed(endpoint),
@@ -252,6 +257,7 @@ export async function createControllerServer(
     if (leader) {
       installs.start();
       plane.resyncAll();
+      progress?.leading();
       // The first pass runs now: nothing kept the installations in line before this term.
       reconciling ??= startPeriodicTask(async () => void (await reconciler.reconcileAll()), {
         periodMs: reconcileIntervalMs,
@@ -266,7 +272,16 @@ export async function createControllerServer(
   };
   let leadership: EtcdLeadership | undefined;
   if (etcdNamespace !== undefined && etcdAddress !== undefined) {
+    const events = new InstallProgress({
+      namespace: etcdNamespace,
+      id: controllerId,
+      leading: () => installs.active,
+      busy: () => installs.routers().length > 0,
+      logger,
+    });
+    progress = events;
     etcdStore = new EtcdStore({
+      onEvent: (key, revision, value) => events.observed(key, revision, value),
       namespace: etcdNamespace,
       source: etcdAddress.display,
       id: controllerId,

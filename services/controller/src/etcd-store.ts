@@ -31,6 +31,8 @@ export interface EtcdStoreOptions {
   /** The state to write, read when a write happens (so bursts collapse into one). */
   readonly snapshot: () => ControllerState;
   readonly remote: RemoteChanges;
+  /** Every event of the watch, records or not (the leader's install progress reads them). */
+  readonly onEvent?: (key: string, revision: string, value: string) => void;
   readonly logger: Logger;
   /** Delays before retrying failed writes (default 200 ms doubling to 5 s). */
   readonly retry?: BackoffOptions;
@@ -114,8 +116,14 @@ export class EtcdStore implements ControllerStore {
     const next = (BigInt(this.#revision) + 1n).toString();
     const watcher = await this.#o.namespace.watch().prefix("").startRevision(next).create();
     this.#watcher = watcher;
-    watcher.on("put", (kv) => this.#remotePut(kv.key.toString(), kv.value.toString()));
-    watcher.on("delete", (kv) => this.#remoteDelete(kv.key.toString()));
+    watcher.on("put", (kv) => {
+      this.#remotePut(kv.key.toString(), kv.value.toString());
+      this.#o.onEvent?.(kv.key.toString(), kv.mod_revision, kv.value.toString());
+    });
+    watcher.on("delete", (kv) => {
+      this.#remoteDelete(kv.key.toString());
+      this.#o.onEvent?.(kv.key.toString(), kv.mod_revision, "");
+    });
     watcher.on("disconnected", (err) =>
       this.#o.logger.warn({ err, store: this.#o.source }, "etcd watch disconnected: reconnecting"),
     );

@@ -2,8 +2,12 @@
 // its etcd launcher needs node built-ins only, so it is taken from its source.
 import { type EtcdServer, startEtcdServer } from "../../../packages/testing/src/etcd-server.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ControllerServer } from "../src/controller-server.js";
+import type { ControllerServer, ControllerServerOptions } from "../src/controller-server.js";
 import { InvalidStateFile } from "../src/state-file.js";
+import { createClient } from "@connectrpc/connect";
+import { soev1 } from "@soe/proto";
+import { createTransport } from "@soe/runtime";
+import { startInstallationDouble } from "./installation-double.js";
 import {
   cleanupList,
   containers,
@@ -33,6 +37,7 @@ async function pair(
   store: string,
   leaseTtlMs = 0,
   clock?: () => number,
+  options: ControllerServerOptions = {},
 ): Promise<ControllerServer[]> {
   const started: ControllerServer[] = [];
   for (const controllerId of ["a", "b"]) {
@@ -43,6 +48,7 @@ async function pair(
           leaseTtlMs,
           leaderLeaseS: 2,
           controllerId,
+          ...options,
           ...(clock === undefined ? {} : { clock }),
         }),
         (c) => c.close(),
@@ -129,6 +135,46 @@ describe("controllers sharing an etcd store", () => {
       containers: containers("l0"),
     });
     await eventually(() => expect(r1.routes()).toEqual(["l0 c1:6473 1 F", "l0 c2:6473 1 F"]));
+  });
+
+  it("answer a deployment at the standby once the leader installed its routes, not before", async () => {
+    const controllers = await pair(freshStore(), 0, undefined, { routesWaitMs: 1_000 });
+    const leader = clients(leaderOf(controllers).endpoint);
+    // A router that takes nothing for now: the leader cannot install the routes.
+    const r1 = cleanup.add(await startTestRouter({ mode: "hang" }), (r) => r.close());
+    await leader.control.announceRouter({
+      edgeServerEndpoint: "r1:6473",
+      forwardingTableEndpoint: r1.tableEndpoint,
+    });
+    // The installation announces its actions to the leader; deployments go to the standby,
+    // which installs nothing itself.
+    const ow = cleanup.add(
+      await startInstallationDouble({ announceTo: leaderOf(controllers).endpoint }),
+      (i) => i.close(),
+    );
+    const transport = cleanup.add(createTransport(standbyOf(controllers).endpoint), (t) =>
+      t.close(),
+    );
+    const deploy = createClient(soev1.DeploymentService, transport);
+    await deploy.registerInstallation({
+      endpoint: ow.endpoint,
+      namespace: "guest",
+      labels: {},
+      leaseTtlMs: 0,
+    });
+    const put = (name: string) =>
+      deploy.putEntity({
+        entity: {
+          ref: { kind: soev1.EntityKind.ACTION, namespace: "guest", package: "", name },
+          document: new TextEncoder().encode(
+            JSON.stringify({ exec: { kind: "nodejs:20", code: name } }),
+          ),
+        },
+      });
+    expect((await put("stuck")).outcome).toMatchObject({ applied: 1, routesReady: false });
+    r1.mode = "ok";
+    expect((await put("routed")).outcome).toMatchObject({ applied: 1, routesReady: true });
+    expect(r1.routes()).toContainEqual(expect.stringMatching(/^\/guest\/routed /));
   });
 
   it("keep a peer's lease alive at every controller while it announces to one", async () => {
