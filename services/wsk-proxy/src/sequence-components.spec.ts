@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { ActionFacts } from "./action-facts.js";
 import {
   type ComponentSources,
+  componentAccess,
   componentKind,
+  componentsRefusal,
   desiredComponentSources,
   resolveComponent,
 } from "./sequence-components.js";
@@ -100,5 +102,29 @@ describe("desiredComponentSources", () => {
     expect(await read.facts({ namespace: "guest", packageName: "p", name: "a" })).toBeUndefined();
     await expect(read.facts({ namespace: "guest", name: "down" })).rejects.toThrow("down");
     expect(asked).toEqual(["guest/p/a", "guest//down"]);
+  });
+});
+
+describe("componentAccess", () => {
+  const lister = { isPublic: async (name: string) => name === "/whisk.system/utils/sort" };
+  const guest = { namespace: "guest" };
+
+  it("lets the caller run its own namespace's components and other namespaces' public ones", async () => {
+    expect(await componentAccess(lister, guest, "/guest/a")).toMatchObject({ ok: true });
+    expect(await componentAccess(lister, guest, "/whisk.system/utils/sort")).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it("refuses another namespace's private component with OpenWhisk's 403 naming its package", async () => {
+    expect(await componentAccess(lister, guest, "/whisk.system/utils/secret")).toEqual({
+      ok: false,
+      status: 403,
+      error: "The supplied authentication is not authorized to access 'whisk.system/utils'.",
+    });
+    expect(
+      await componentsRefusal(lister, guest, ["/guest/a", "/team/b", "/whisk.system/utils/x"]),
+    ).toMatchObject({ status: 403, error: expect.stringContaining("'team/b'") });
+    expect(await componentsRefusal(lister, guest, ["/guest/a"])).toBeUndefined();
   });
 });

@@ -1,11 +1,14 @@
 import {
+  type Access,
   type ActionName,
   type ComponentKind,
+  type Identity,
   formatActionName,
   parseActionName,
 } from "@soe/openwhisk";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { type ActionFacts, actionFactsOf } from "./action-facts.js";
+import { actionAccess } from "./action-access.js";
 import type { ActionLister } from "./action-lister.js";
 import { actionRef, type DomainDeployment } from "./domain-deployment.js";
 
@@ -93,4 +96,35 @@ export function desiredComponentSources(
     },
     offers: (lambda) => lister.has(lambda),
   };
+}
+
+/**
+ * Whether the caller may run a component: one of its own namespace, or another namespace's action
+ * the domain announces as public (OpenWhisk checks its entitlement to every component, at create
+ * and at invoke: 403 naming the package). A component that does not parse is left to the search,
+ * which finds nothing.
+ */
+export async function componentAccess(
+  lister: Pick<ActionLister, "isPublic">,
+  caller: Pick<Identity, "namespace">,
+  component: string,
+): Promise<Access> {
+  const parsed = parseActionName(component);
+  if (!parsed.ok || !component.startsWith("/")) return { ok: true, namespace: caller.namespace };
+  const { namespace, packageName, name } = parsed.value;
+  const segments = packageName === undefined ? [name] : [packageName, name];
+  return actionAccess(lister, caller, namespace, segments);
+}
+
+/** The first refusal among the components, or undefined when the caller may run them all. */
+export async function componentsRefusal(
+  lister: Pick<ActionLister, "isPublic">,
+  caller: Pick<Identity, "namespace">,
+  components: readonly string[],
+): Promise<Extract<Access, { ok: false }> | undefined> {
+  for (const component of components) {
+    const access = await componentAccess(lister, caller, component);
+    if (!access.ok) return access;
+  }
+  return undefined;
 }

@@ -227,4 +227,14 @@ describe("SequenceInvoker", () => {
     expect(second?.response.result).toEqual({ error: SequenceErrorText.tooLong });
     expect(second?.logs).toEqual(["c3"]);
   });
+
+  it("runs no component of another namespace the domain does not announce as public", async () => {
+    const domain = fakeDomain({ "/guest/a": add("a"), "/team/private": add("p") }, {});
+    const done = await run(domain, seq("/guest/a", "/team/private"));
+    expect(domain.calls).toHaveLength(1);
+    expect(done.record.response).toMatchObject({
+      status: "whisk internal error",
+      result: { error: SequenceErrorText.failed },
+    });
+  });
 });

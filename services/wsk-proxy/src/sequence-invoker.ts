@@ -15,9 +15,10 @@ import {
 } from "@soe/openwhisk";
 import type { Logger } from "@soe/runtime";
 import type { ActionFacts } from "./action-facts.js";
+import type { ActionLister } from "./action-lister.js";
 import type { ActivationStore } from "./activation-store.js";
 import type { DomainInvoker, FinalOutcome, Invocation } from "./domain-invoker.js";
-import { type ComponentSources, resolveComponent } from "./sequence-components.js";
+import { type ComponentSources, componentAccess, resolveComponent } from "./sequence-components.js";
 
 /** A sequence the domain holds, as its facts tell it. */
 export type SequenceFacts = ActionFacts & { readonly components: readonly string[] };
@@ -37,6 +38,11 @@ export interface SequenceInvokerOptions {
   readonly store: Pick<ActivationStore, "put">;
   /** Where components are looked up (the controller's desired state, the computers' offer). */
   readonly sources: ComponentSources;
+  /**
+   * Which other namespaces' actions are public: a nested sequence's components are checked as
+   * they run (the topmost one's before it starts: routes/invoke.ts). Default: none is.
+   */
+  readonly lister?: Pick<ActionLister, "isPublic">;
   /** Atomic actions one topmost sequence may run, nested ones counted (default 50). */
   readonly limit?: number;
   /** Epoch ms, for activation records. */
@@ -144,6 +150,9 @@ export class SequenceInvoker {
     caller: Identity,
     cause: string,
   ): Promise<ComponentOutcome> {
+    const lister = this.#options.lister ?? { isPublic: async () => false };
+    // A component the caller may not run leaves no record: OpenWhisk's "Sequence failed.".
+    if (!(await componentAccess(lister, caller, component)).ok) return { kind: "failed" };
     const resolved = await resolveComponent(component, this.#options.sources);
     if (resolved === undefined) return { kind: "missing" };
     if (resolved.kind === "sequence") {

@@ -204,6 +204,14 @@ describe("OpenWhisk's refusals and limits", () => {
     expect([cycle.status, cycle.body.error]).toEqual([400, SequenceErrorText.cyclic]);
   });
 
+  it("refuses at create another namespace's component that is not public: 403", async () => {
+    const res = await sequence("borrowed", ["/_/up1", "/whisk.system/utils/echo"]);
+    expect([res.status, res.body.error]).toEqual([
+      403,
+      "The supplied authentication is not authorized to access 'whisk.system/utils'.",
+    ]);
+  });
+
   it("fails at invoke a component removed since, with OpenWhisk's application error", async () => {
     expect((await sequence("orphaned", ["/_/up1", "/_/gone"])).status).toBe(200);
     expect((await proxy("DELETE", "/api/v1/namespaces/_/actions/gone")).status).toBe(200);

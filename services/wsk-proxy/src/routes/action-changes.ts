@@ -29,7 +29,11 @@ import { bodyLimit } from "../middleware/body-limit/index.js";
 import { errorResponse } from "../middleware/errors/index.js";
 import type { ProxyEnv } from "../proxy-env.js";
 import { booleanParam } from "../query-params.js";
-import { componentKind, desiredComponentSources } from "../sequence-components.js";
+import {
+  componentKind,
+  componentsRefusal,
+  desiredComponentSources,
+} from "../sequence-components.js";
 import { attempt, findInDomain, refuse } from "./domain-calls.js";
 import { routeTarget } from "./route-target.js";
 
@@ -99,9 +103,12 @@ export function registerActionChangeRoutes(app: Hono<ProxyEnv>, deps: ActionChan
     const action = { namespace: access.namespace, packageName: target.packageName, name };
     const exec = document.exec;
     if (exec !== undefined && isSequenceExec(exec)) {
-      // OpenWhisk's create-time check, against the whole domain (sequence-components.ts).
-      const sources = desiredComponentSources(deployment, lister);
+      // OpenWhisk's create-time checks, against the whole domain (sequence-components.ts):
+      // the caller's right to each component first (its entitlement check), then the rest.
       const components = exec.components;
+      const forbidden = await componentsRefusal(lister, c.get("identity"), components);
+      if (forbidden !== undefined) return errorResponse(c, forbidden.status, forbidden.error);
+      const sources = desiredComponentSources(deployment, lister);
       const refusal = await attempt(c, logger, () =>
         checkSequence(formatActionName(action), components, (component) =>
           componentKind(component, sources),

@@ -12,6 +12,7 @@ import { bodyLimit } from "../middleware/body-limit/index.js";
 import { errorResponse } from "../middleware/errors/index.js";
 import type { ProxyEnv } from "../proxy-env.js";
 import { invokeQuery } from "../query-params.js";
+import { componentsRefusal } from "../sequence-components.js";
 import { SequenceInvoker } from "../sequence-invoker.js";
 import { routeTarget } from "./route-target.js";
 
@@ -96,6 +97,7 @@ export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps)
           invoker,
           store: deps.store,
           sources: { facts: (action) => facts.of(action), offers: (name) => lister.has(name) },
+          lister,
           logger: deps.logger,
         });
   const base = "/api/v1/namespaces/:namespace/actions";
@@ -123,6 +125,9 @@ export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps)
         : await waitAtMost(known, SEQUENCE_LOOKUP_WAIT_MS);
     let started: Invocation | StartRefusal;
     if (sequences !== undefined && knownNow?.components !== undefined) {
+      // OpenWhisk checks the caller's right to every component before it runs any.
+      const forbidden = await componentsRefusal(lister, caller, knownNow.components);
+      if (forbidden !== undefined) return errorResponse(c, forbidden.status, forbidden.error);
       const sequence = { ...knownNow, components: knownNow.components };
       started = sequences.start({ caller, action, sequence, params: params.params });
     } else {
