@@ -12,6 +12,7 @@ import {
   type PortBook,
   type ProcessSpec,
   type Topology,
+  baseEnv,
 } from "../src/index.js";
 
 /** Process names of the proxy bench's domain: the log prefixes and the keys of its PortBook. */
@@ -131,12 +132,17 @@ async function openBenchStore(): Promise<{ url: string; close(): Promise<void> }
 }
 
 /** Starts the domain and waits until the router routes `copy` to the wsk-computer. */
-export async function startProxyDomain(onStarted: (domain: Domain) => void): Promise<Domain> {
+export async function startProxyDomain(
+  onStarted: (domain: Domain) => void,
+  /** Added to every process's environment (BENCH_TRACING=on: the OTEL_* variables). */
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<Domain> {
   const store = await openBenchStore();
   process.stderr.write(`[bench] activation store: ${process.env.BENCH_STORE ?? "memory"}\n`);
   let launched: Domain;
   try {
     launched = await launchDomain(proxyTopology(store.url), {
+      env: { ...baseEnv(), ...extraEnv },
       onUnexpectedExit: (name, status) =>
         process.stderr.write(
           `[bench] ${name} exited unexpectedly (${status.signal ?? `code ${status.code}`})\n`,

@@ -15,7 +15,8 @@
  * Asserts nothing on time; exits non-zero if a variant failed or a call errored.
  *
  * Environment: BENCH_SECONDS (measured window, default 4), BENCH_WARMUP_SECONDS (default 1.5),
- * BENCH_JSON (also write the results there). Needs `pnpm build` (SOE_E2E_FROM=source runs the
+ * BENCH_JSON (also write the results there), BENCH_TRACING (`off`, default, or `on`: every
+ * process traces every call and exports to a local OTLP sink; proxy-tracing.ts). Needs `pnpm build` (SOE_E2E_FROM=source runs the
  * services from their sources instead).
  */
 import { writeFileSync } from "node:fs";
@@ -27,6 +28,7 @@ import { startForwarderChain } from "./forwarder-chain.js";
 import type { HttpCall } from "./http-load-client.js";
 import { MemoryWatch } from "./process-memory.js";
 import { PROXY_DOMAIN, startProxyDomain } from "./proxy-domain.js";
+import { benchTracingFromEnv, startTracingSink, type TracingSink } from "./proxy-tracing.js";
 import { measureProxyVariant, type ProxyMeasurement } from "./proxy-measurement.js";
 import { formatProxyTables, formatSummary, PROXY_VARIANTS, proxyRatios } from "./proxy-report.js";
 
@@ -36,6 +38,7 @@ const concurrencies = [1, 32] as const;
 const variantCount = Object.keys(PROXY_VARIANTS).length;
 // Read before pinning: afterwards this process may use one CPU only.
 const cpuCount = availableParallelism();
+const tracing = benchTracingFromEnv();
 
 const body = Buffer.from(JSON.stringify({ input: "hello" }));
 const call: HttpCall = {
@@ -67,11 +70,13 @@ console.log(header(plan));
 const memory = new MemoryWatch();
 const results: ProxyMeasurement[] = [];
 let failure: string | undefined;
+let sink: TracingSink | undefined;
 try {
-  process.stderr.write("[bench] starting the domain\n");
+  process.stderr.write(`[bench] starting the domain (tracing ${tracing})\n`);
+  sink = tracing === "on" ? await startTracingSink() : undefined;
   const started = await startProxyDomain((d) => {
     domain = d;
-  });
+  }, sink?.env);
   const pid = (name: string) => {
     const found = started.supervisor.pid(name);
     if (found === undefined) throw new Error(`${name} is not running`);
@@ -139,11 +144,13 @@ try {
 } finally {
   await children.stopAll();
   await domain?.stop();
+  await sink?.close();
 }
 
 if (results.length > 0) {
   console.log(`\n${warmupSeconds} s warm-up, ${measureSeconds} s measured per row\n`);
   console.log(formatProxyTables(results));
+  if (sink !== undefined) console.log(sink.summary());
   for (const m of results) {
     if (m.failure === undefined && m.firstError !== undefined) {
       console.log(`${m.variant} c=${m.concurrency}: ${m.errors} errors, first: ${m.firstError}`);
@@ -161,6 +168,7 @@ if (results.length > 0) {
       cpus: cpuCount,
       pinning: plan,
       runFrom: runFromEnv(),
+      tracing,
       warmupSeconds,
       measureSeconds,
       lambda: COPY_LAMBDA,
@@ -186,6 +194,6 @@ function header(cpus: CpuPlan): string {
     : `UNPINNED (${cpus.reason}): not comparable with other runs`;
   return [
     "bench:proxy: the OpenWhisk path (proxy → router → wsk-computer → openwhisk-mock) against a direct call and a plain node:http2 forwarder chain, over 127.0.0.1",
-    `node ${process.version}, ${cpuCount} CPUs, services from ${runFromEnv()}; ${placement}`,
+    `node ${process.version}, ${cpuCount} CPUs, services from ${runFromEnv()}, tracing ${tracing}; ${placement}`,
   ].join("\n");
 }
