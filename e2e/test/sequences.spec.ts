@@ -155,6 +155,20 @@ describe("a sequence across OW1, the native computer and OW2", () => {
     expect(record.logs).toHaveLength(2);
   });
 
+  test("whisk.system's public utilities serve as components, by their fully qualified names", async () => {
+    await domain().actions.create({
+      name: "sorted",
+      sequence: ["/whisk.system/utils/split", "/whisk.system/utils/sort"],
+    } as never);
+    const result = await domain().actions.invoke({
+      name: "sorted",
+      blocking: true,
+      result: true,
+      params: { payload: "pear\napple\nfig" },
+    });
+    expect(result).toMatchObject({ lines: ["apple", "fig", "pear"], length: 3 });
+  });
+
   test("a component removed after the sequence was made fails it at invoke, as OpenWhisk does", async () => {
     await domain().actions.create({ name: "temporary", action: "function main(p) { return p; }" });
     await domain().actions.create({
