@@ -1,6 +1,6 @@
 import { createClient } from "@connectrpc/connect";
 import { EdgeServer } from "@soe/proto";
-import { type ClientOptions, createTransport, type Logger } from "@soe/runtime";
+import { type ClientOptions, createTransport, type Logger, type RemoteParent } from "@soe/runtime";
 import { sleep } from "./abortable-sleep.js";
 import type { CliIO } from "./cli-io.js";
 import { LambdaRequestFactory } from "./lambda-request-factory.js";
@@ -9,6 +9,7 @@ import { LoadReport } from "./load-report.js";
 import { type LambdaCaller, MultiDestinationCaller } from "./multi-destination-caller.js";
 import { ArrivalSchedule, ClosedLoopPacer, gapSampler, type InterRequestType } from "./pacing.js";
 import { RandomStream, randomStream } from "./random-streams.js";
+import { tracedCaller } from "./traced-caller.js";
 
 export interface EdgeClientSettings {
   /** Distinct end-points; more than one → the multi-destination client (reference §7.3). */
@@ -32,6 +33,8 @@ export interface EdgeClientSettings {
   readonly rate?: number | undefined;
   readonly maxInFlight: number;
   readonly transport: ClientOptions;
+  /** W3C trace context every call continues (`--traceparent`, or TRACEPARENT); none by default. */
+  readonly traceParent?: RemoteParent | undefined;
 }
 
 export interface EdgeClientIO extends CliIO {
@@ -134,7 +137,11 @@ function connect(settings: EdgeClientSettings) {
   );
   const destinations = transports.map((transport) => {
     const server = createClient(EdgeServer, transport);
-    const call: LambdaCaller = (request, signal) => server.runLambda(request, { signal });
+    const call: LambdaCaller = tracedCaller(
+      (request, signal, headers) => server.runLambda(request, { signal, headers }),
+      transport.endpoint,
+      settings.traceParent,
+    );
     return { endpoint: transport.endpoint, call };
   });
   return {

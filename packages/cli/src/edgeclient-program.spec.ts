@@ -84,3 +84,28 @@ describe("edgeclient options", () => {
     expect(parsed).toMatchObject({ kind: "error", message: expect.stringContaining("ambiguous") });
   });
 });
+
+describe("edgeclient --traceparent", () => {
+  const parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  const settingsWith = (argv: string[], env: Record<string, string>) => {
+    const parsed = parseOptions(edgeClientProgram, argv, {});
+    if (parsed.kind !== "ok") throw new Error(parsed.kind);
+    return edgeClientSettings(parsed.values, env);
+  };
+
+  it("continues the given trace, from the option or else from TRACEPARENT", () => {
+    expect(settingsWith(["--traceparent", parent, "--tracestate", "k=v"], {}).traceParent).toEqual({
+      traceId: "4bf92f3577b34da6a3ce929d0e0e4736",
+      spanId: "00f067aa0ba902b7",
+      sampled: true,
+      traceState: "k=v",
+    });
+    expect(settingsWith([], { TRACEPARENT: parent }).traceParent?.spanId).toBe("00f067aa0ba902b7");
+    expect(settingsWith([], {}).traceParent).toBeUndefined();
+  });
+
+  it("refuses a malformed traceparent as a usage error", () => {
+    expect(() => settingsWith(["--traceparent", "00-nope"], {})).toThrow(/invalid --traceparent/);
+    expect(() => settingsWith([], { TRACEPARENT: "x" })).toThrow(/invalid TRACEPARENT/);
+  });
+});

@@ -1,4 +1,4 @@
-import { Conf, defineProgram, type OptionValues } from "@soe/runtime";
+import { Conf, defineProgram, type OptionValues, parseTraceparent } from "@soe/runtime";
 import { errorText, UsageError } from "./cli-io.js";
 import type { EdgeClientSettings } from "./edge-client.js";
 import { STDOUT_PATH } from "./output-file.js";
@@ -64,6 +64,16 @@ export const edgeClientProgram = defineProgram({
       help: "open loop: requests outstanding at most; arrivals beyond are dropped and counted",
     },
     timeout: { type: "number", default: 60, help: "deadline of each request, seconds (0: none)" },
+    traceparent: {
+      type: "string",
+      default: "",
+      help: "W3C traceparent every request continues (default: env TRACEPARENT; with OTEL_EXPORTER_OTLP_ENDPOINT set, each request is also a span)",
+    },
+    tracestate: {
+      type: "string",
+      default: "",
+      help: "W3C tracestate sent with --traceparent (default: env TRACESTATE)",
+    },
     ...tlsOptionSpecs,
   },
 });
@@ -71,7 +81,10 @@ export const edgeClientProgram = defineProgram({
 export type EdgeClientValues = OptionValues<(typeof edgeClientProgram)["options"]>;
 
 /** Checks and converts parsed options; a bad value is a UsageError (exit code 2). */
-export function edgeClientSettings(values: EdgeClientValues): EdgeClientSettings {
+export function edgeClientSettings(
+  values: EdgeClientValues,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): EdgeClientSettings {
   const serverEndpoints = [...new Set(values.serverEndpoints.split(",").filter((e) => e !== ""))];
   if (serverEndpoints.length === 0) throw new UsageError("Empty end-points");
   const persistence = clientConfPersistence(values.clientConf, serverEndpoints.length > 1);
@@ -108,7 +121,30 @@ export function edgeClientSettings(values: EdgeClientValues): EdgeClientSettings
     rate,
     maxInFlight: atLeast("max-in-flight", values.maxInFlight, 1),
     transport: transportOptions(values, atLeast("timeout", values.timeout, 0) * 1000),
+    traceParent: traceParentOf(values.traceparent, values.tracestate, env),
   };
+}
+
+/**
+ * `--traceparent` (and `--tracestate`), else the TRACEPARENT/TRACESTATE variables that
+ * OpenTelemetry's environment carriers use for command-line tools. A bad value is a usage
+ * error: a trace silently not continued is worse.
+ */
+export function traceParentOf(
+  option: string,
+  stateOption: string,
+  env: Readonly<Record<string, string | undefined>>,
+) {
+  const fromOption = option !== "";
+  const traceparent = fromOption ? option : (env.TRACEPARENT ?? "");
+  if (traceparent === "") return undefined;
+  const parsed = parseTraceparent(traceparent, fromOption ? stateOption : (env.TRACESTATE ?? ""));
+  if (parsed === undefined) {
+    throw new UsageError(
+      `invalid ${fromOption ? "--traceparent" : "TRACEPARENT"} (want 00-<32 hex>-<16 hex>-<2 hex>)`,
+    );
+  }
+  return parsed;
 }
 
 /** `--client-conf` (reference §7.1): only gRPC; `persistence` matters with several end-points. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { createLogger, parseOrExit } from "@soe/runtime";
+import { createLogger, parseOrExit, stopTracing } from "@soe/runtime";
 import { exitCodeOf } from "./cli-io.js";
 import { runEdgeClient } from "./edge-client.js";
 import { edgeClientProgram, edgeClientSettings } from "./edgeclient-program.js";
@@ -30,6 +30,8 @@ process.exitCode = await exitCodeOf("edgeclient", process.stderr, async () => {
     });
   } finally {
     await output.close();
+    // The run's spans go out before the process ends (a no-op with tracing off).
+    await stopTracing();
   }
 });
 // The signal handlers must not keep the process alive once the run is over.
