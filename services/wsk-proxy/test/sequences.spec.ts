@@ -103,6 +103,9 @@ describe("a sequence spanning OW1, a native computer and OW2", () => {
       kind: "sequence",
       components: ["/guest/up1", "/guest/clambda0", "/guest/up2"],
     });
+    expect(put.body.parameters).toEqual([
+      { key: "_actions", value: ["/guest/up1", "/guest/clambda0", "/guest/up2"] },
+    ]);
     for (const mock of domain.mocks) {
       expect((await direct(mock, "/api/v1/namespaces/_/actions/span")).status).toBe(404);
     }
