@@ -18,7 +18,7 @@ export interface ControllerStore {
   installationRefreshed(endpoint: string): void;
   /** Saves now; throws if it cannot (at start: better now than at the first change). */
   save(): Promise<void>;
-  /** Saves what is unsaved and stops; throws if that fails. */
+  /** Saves what is unsaved and stops; the file store throws if that fails, etcd's logs it. */
   close(): Promise<void>;
 }
 

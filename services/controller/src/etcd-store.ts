@@ -169,6 +169,13 @@ export class EtcdStore implements ControllerStore {
     this.#timer = undefined;
     try {
       await this.#flush();
+    } catch (err) {
+      // Unlike a file, etcd may be away at shutdown: what this controller alone knew is lost,
+      // and its peers announce it again elsewhere. Said once, and the shutdown goes on.
+      this.#o.logger.warn(
+        { err, store: this.#o.source },
+        "etcd unreachable at shutdown: the last changes were not written",
+      );
     } finally {
       await this.#watcher?.cancel().catch(() => {});
     }

@@ -225,6 +225,41 @@ describe("controllers sharing an etcd store", () => {
     );
   });
 
+  it("stand by when the leader loses etcd, and keep taking announcements", async () => {
+    // An etcd of its own, stopped under the leader.
+    const own = await startEtcdServer();
+    try {
+      const r1 = await router();
+      const only = cleanup.add(
+        await startController({
+          store: `etcd://${own.endpoint}`,
+          leaseTtlMs: 0,
+          leaderLeaseS: 2,
+        }),
+        (c) => c.close(),
+      );
+      await eventually(() => expect(only.leader).toBe(true));
+      const a = clients(only.endpoint);
+      await a.control.announceRouter({
+        edgeServerEndpoint: "r1:6473",
+        forwardingTableEndpoint: r1.tableEndpoint,
+      });
+      await own.close();
+      // Its lease cannot be renewed: another controller may lead by now, so it stands by.
+      await eventually(() => expect(only.leader).toBe(false), 15_000);
+      const text = await (await fetch(`${only.url}/metrics`)).text();
+      expect(text).toContain("soe_controller_leader 0\n");
+      // Announcements are still taken (written to etcd when it is back) and served.
+      await a.control.announceComputer({
+        edgeServerEndpoint: "c1:6473",
+        containers: containers("l0"),
+      });
+      expect((await a.query.listLambdas({})).lambdas.map((l) => l.name)).toEqual(["l0"]);
+    } finally {
+      await own.close();
+    }
+  }, 30_000);
+
   it("refuses a state file and a store at once", async () => {
     await expect(
       startController({ store: freshStore(), stateFile: "/tmp/never-written.json" }),
