@@ -71,6 +71,23 @@ describe("ActionFactsCache", () => {
     expect(fake.asked).toHaveLength(2);
   });
 
+  it("tells settled facts without waiting, and reads a forgotten action afresh", async () => {
+    const fake = fakeDeployment();
+    const cache = new ActionFactsCache({ deployment: fake.deployment, logger });
+    fake.answer(() => entity("0.0.1", { exec: { kind: "sequence", components: ["/guest/a"] } }));
+    const first = cache.of(hello);
+    expect(cache.settledOf(hello)).toBeUndefined();
+    expect((await first)?.components).toEqual(["/guest/a"]);
+    expect(cache.settledOf(hello)?.facts?.components).toEqual(["/guest/a"]);
+    fake.answer(() => {
+      throw new ConnectError("no such entity", Code.NotFound);
+    });
+    cache.forget(hello);
+    expect(await cache.of(hello)).toBeUndefined();
+    expect(cache.settledOf(hello)).toEqual({ facts: undefined });
+    expect(fake.asked).toHaveLength(2);
+  });
+
   it("remembers an action the domain did not deploy (NotFound), but not a failed read", async () => {
     const fake = fakeDeployment();
     const cache = new ActionFactsCache({ deployment: fake.deployment, logger });

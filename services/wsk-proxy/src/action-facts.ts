@@ -52,6 +52,8 @@ export interface ActionFactsCacheOptions {
 
 interface Entry {
   current: Promise<ActionFacts | undefined>;
+  /** What `current` resolved to, once it has: read without waiting (settledOf). */
+  settled?: { readonly facts: ActionFacts | undefined };
   readAt: number;
   refreshing: boolean;
 }
@@ -87,6 +89,9 @@ export class ActionFactsCache {
         readAt: this.#clock(),
         refreshing: false,
       };
+      void read.then((r) => {
+        if (r.ok) created.settled = { facts: r.facts };
+      });
       this.#remember(key, created);
       // A failed read is not remembered: the next invocation asks again.
       void read.then((r) => {
@@ -103,10 +108,19 @@ export class ActionFactsCache {
         entry.refreshing = false;
         if (!r.ok) return;
         entry.current = Promise.resolve(r.facts);
+        entry.settled = { facts: r.facts };
         entry.readAt = this.#clock();
       });
     }
     return entry.current;
+  }
+
+  /**
+   * The facts last read for the action, when a read has completed: what {@link of} would give at
+   * once, without waiting (undefined when the first read is still running or failed).
+   */
+  settledOf(action: ActionName): { readonly facts: ActionFacts | undefined } | undefined {
+    return this.#entries.get(formatActionName(action))?.settled;
   }
 
   /**

@@ -2,7 +2,7 @@ import { type ActionName, ErrorText, formatActionName, tooManyConcurrent } from 
 import type { Logger } from "@soe/runtime";
 import type { Context, Hono } from "hono";
 import { actionAccess } from "../action-access.js";
-import { ActionFactsCache } from "../action-facts.js";
+import { type ActionFacts, ActionFactsCache } from "../action-facts.js";
 import type { ActionLister } from "../action-lister.js";
 import type { ActivationStore } from "../activation-store.js";
 import type { DomainDeployment } from "../domain-deployment.js";
@@ -119,10 +119,13 @@ export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps)
       name: target.name ?? "",
     };
     const known = facts?.of(action);
-    const knownNow =
-      sequences === undefined || known === undefined
-        ? undefined
-        : await waitAtMost(known, SEQUENCE_LOOKUP_WAIT_MS);
+    // Known facts are read at once; only an action's first call waits for them (bounded).
+    const settled = facts?.settledOf(action);
+    let knownNow: ActionFacts | undefined;
+    if (sequences !== undefined && known !== undefined) {
+      knownNow =
+        settled?.facts ?? (settled ? undefined : await waitAtMost(known, SEQUENCE_LOOKUP_WAIT_MS));
+    }
     let started: Invocation | StartRefusal;
     if (sequences !== undefined && knownNow?.components !== undefined) {
       // OpenWhisk checks the caller's right to every component before it runs any.
