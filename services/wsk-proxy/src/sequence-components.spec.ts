@@ -50,6 +50,7 @@ describe("resolveComponent", () => {
     expect(await resolveComponent("/guest/p/deployed", domain)).toMatchObject({
       kind: "atomic",
       lambda: "/guest/p/deployed",
+      held: true,
     });
   });
 
@@ -58,6 +59,7 @@ describe("resolveComponent", () => {
       kind: "atomic",
       action: { namespace: "guest", name: "clambda0" },
       lambda: "clambda0",
+      held: false,
     });
     // Not inside a package: `/guest/p/clambda0` is no native lambda.
     expect(await resolveComponent("/guest/p/clambda0", domain)).toBeUndefined();

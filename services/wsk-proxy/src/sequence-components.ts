@@ -21,7 +21,13 @@ export type ResolvedComponent =
       readonly facts: ActionFacts & { readonly components: readonly string[] };
     }
   /** Anything else, routed by `lambda`: an OpenWhisk action, or a native computer's lambda. */
-  | { readonly kind: "atomic"; readonly action: ActionName; readonly lambda: string };
+  | {
+      readonly kind: "atomic";
+      readonly action: ActionName;
+      readonly lambda: string;
+      /** The domain holds it (deployed through the proxy), announced or not yet. */
+      readonly held: boolean;
+    };
 
 export interface ComponentSources {
   /** The domain's desired action (the controller); undefined when it holds none. */
@@ -52,11 +58,11 @@ export async function resolveComponent(
   if (facts?.components !== undefined) {
     return { kind: "sequence", action, facts: { ...facts, components: facts.components } };
   }
-  if (facts !== undefined) return { kind: "atomic", action, lambda: qualified };
+  if (facts !== undefined) return { kind: "atomic", action, lambda: qualified, held: true };
   const offered = await sources.offers(qualified);
-  if (offered !== false) return { kind: "atomic", action, lambda: qualified };
+  if (offered !== false) return { kind: "atomic", action, lambda: qualified, held: false };
   if (action.packageName === undefined && (await sources.offers(action.name)) === true) {
-    return { kind: "atomic", action, lambda: action.name };
+    return { kind: "atomic", action, lambda: action.name, held: false };
   }
   return undefined;
 }

@@ -237,4 +237,14 @@ describe("SequenceInvoker", () => {
       result: { error: SequenceErrorText.failed },
     });
   });
+
+  it("fails with a whisk error, not a missing component, when the domain holds one it cannot route", async () => {
+    const deployed = { version: "0.0.1", kind: "nodejs:20", limits };
+    const domain = fakeDomain({}, { "/guest/placed-nowhere": deployed });
+    const done = await run(domain, seq("/guest/placed-nowhere"));
+    expect(done.record.response).toMatchObject({
+      status: "whisk internal error",
+      result: { error: SequenceErrorText.failed },
+    });
+  });
 });

@@ -184,7 +184,11 @@ export class SequenceInvoker {
       case "still-running":
         return { kind: "still-running", activationId: started.activationId };
       case "refused":
-        return final.httpStatus === 404 ? { kind: "missing" } : { kind: "failed" };
+        // Not found where it was routed: missing, unless the domain holds it (deployed, its
+        // routes not in place yet, or placed on no installation): that is unavailable.
+        return final.httpStatus === 404 && !resolved.held
+          ? { kind: "missing" }
+          : { kind: "failed" };
     }
   }
 
