@@ -186,6 +186,22 @@ describe("reconciler", () => {
     expect(text).toContain('soe_controller_installation_drift{installation="ow1:1"} 1');
   });
 
+  it("drops the drift series of an installation that left", async () => {
+    const { metrics, reconciler, register, registry, put } = setup();
+    register("ow1:1");
+    register("ow2:1");
+    put(ref(ACTION, "", "x"));
+    await reconciler.reconcileAll();
+    expect(await metrics.render()).toContain(
+      'soe_controller_installation_drift{installation="ow1:1"} 0',
+    );
+    registry.unregister("ow1:1");
+    reconciler.forget("ow1:1");
+    const text = await metrics.render();
+    expect(text).not.toContain('installation_drift{installation="ow1:1"}');
+    expect(text).toContain('soe_controller_installation_drift{installation="ow2:1"} 0');
+  });
+
   it("forgets an installation that left", async () => {
     const { reconciler, register, registry, put } = setup();
     register("ow1:1");
