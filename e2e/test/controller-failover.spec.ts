@@ -124,7 +124,7 @@ describe("controllers failing over through etcd", () => {
       maxRequests: 20_000,
       maxMs: 25_000,
     });
-    await load.until("warm-up", (o) => o.ok >= 200);
+    await load.until("warm-up", (o) => o.ok >= 100);
 
     // SIGKILL: no resignation, so the standby waits for the dead leader's etcd lease to end.
     const killedAt = Date.now();
@@ -160,12 +160,12 @@ describe("controllers failing over through etcd", () => {
     );
     const installMs = Date.now() - joinedAt;
     const okAtInstall = load.outcomes.ok;
-    await load.until("load after the take-over", (o) => o.ok >= okAtInstall + 200);
+    await load.until("load after the take-over", (o) => o.ok >= okAtInstall + 100);
     const outcomes = await load.stop();
     process.stdout.write(
       `controller failover: leader ${leader} killed; standby led after ${takeoverMs} ms, installed a new computer ${installMs} ms after it started (leader lease ${LEADER_LEASE_S} s, peer lease ${LEASE_S} s); ${summary(outcomes)}\n`,
     );
     expect(outcomes.failures, summary(outcomes)).toEqual([]);
-    expect(outcomes.ok).toBeGreaterThan(400);
+    expect(outcomes.ok).toBeGreaterThan(200);
   }, 60_000);
 });
