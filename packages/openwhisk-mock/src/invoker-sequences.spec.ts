@@ -57,4 +57,16 @@ describe("the mock's sequences", () => {
     const second = await get(failed?.error.logs[1] as string);
     expect(second.logs).toHaveLength(20);
   });
+
+  it("refuses at create, as OpenWhisk and the proxy do, a nesting past 50 and a cycle through another", async () => {
+    await ow.actions.create({ name: "thirty", sequence: Array(30).fill("/_/inc") } as never);
+    await expect(
+      ow.actions.create({ name: "sixty", sequence: ["/_/thirty", "/_/thirty"] } as never),
+    ).rejects.toMatchObject({ statusCode: 400, error: { error: SequenceErrorText.tooLong } });
+    await ow.actions.create({ name: "ring", sequence: ["/_/inc"] } as never);
+    await ow.actions.create({ name: "ring_outer", sequence: ["/_/ring"] } as never);
+    await expect(
+      ow.actions.update({ name: "ring", sequence: ["/_/ring_outer"] } as never),
+    ).rejects.toMatchObject({ statusCode: 400, error: { error: SequenceErrorText.cyclic } });
+  });
 });

@@ -4,6 +4,7 @@ import {
   ErrorText,
   type Identity,
   invokeQuery,
+  checkSequence,
   isSequenceExec,
   listQuery,
   malformedContent,
@@ -166,6 +167,21 @@ export function registerActionRoutes(app: Hono<MockEnv>, deps: ActionRouteDeps):
     if (exec !== undefined && isSequenceExec(exec)) {
       const refusal = componentRefusal(store, access.namespace, exec.components);
       if (refusal !== undefined) return errorResponse(c, refusal.status, refusal.error);
+      // OpenWhisk's create-time check, shared with the domain's proxy: every component exists,
+      // none leads back here, at most 50 atomic actions with nested sequences expanded.
+      const own = `/${access.namespace}/`;
+      const components = exec.components.map((name) =>
+        name.startsWith("/_/") ? own + name.slice(3) : name,
+      );
+      const self = `${own}${target.packageName === undefined ? "" : `${target.packageName}/`}${target.name ?? ""}`;
+      const problem = await checkSequence(self, components, async (component) => {
+        const found = store.resolveComponent(component)?.action.exec;
+        if (found === undefined) return undefined;
+        return isSequenceExec(found)
+          ? { kind: "sequence", components: found.components }
+          : { kind: "atomic" };
+      });
+      if (problem !== undefined) return errorResponse(c, 400, problem);
     }
     const put = store.putAction(
       access.namespace,
