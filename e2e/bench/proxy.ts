@@ -16,7 +16,8 @@
  *
  * Environment: BENCH_SECONDS (measured window, default 4), BENCH_WARMUP_SECONDS (default 1.5),
  * BENCH_JSON (also write the results there), BENCH_TRACING (`off`, default, or `on`: every
- * process traces every call and exports to a local OTLP sink; proxy-tracing.ts). Needs `pnpm build` (SOE_E2E_FROM=source runs the
+ * process traces every call and exports to a local OTLP sink; `compare`: a traced and an
+ * untraced domain side by side, measured back to back; proxy-tracing.ts). Needs `pnpm build` (SOE_E2E_FROM=source runs the
  * services from their sources instead).
  */
 import { writeFileSync } from "node:fs";
@@ -28,17 +29,23 @@ import { startForwarderChain } from "./forwarder-chain.js";
 import type { HttpCall } from "./http-load-client.js";
 import { MemoryWatch } from "./process-memory.js";
 import { PROXY_DOMAIN, startProxyDomain } from "./proxy-domain.js";
-import { benchTracingFromEnv, startTracingSink, type TracingSink } from "./proxy-tracing.js";
+import {
+  benchTracingFromEnv,
+  formatTracingCost,
+  startTracingSink,
+  TRACED_VARIANT,
+  type TracingSink,
+} from "./proxy-tracing.js";
 import { measureProxyVariant, type ProxyMeasurement } from "./proxy-measurement.js";
 import { formatProxyTables, formatSummary, PROXY_VARIANTS, proxyRatios } from "./proxy-report.js";
 
 const warmupSeconds = secondsFromEnv("BENCH_WARMUP_SECONDS", 1.5);
 const measureSeconds = secondsFromEnv("BENCH_SECONDS", 4);
 const concurrencies = [1, 32] as const;
-const variantCount = Object.keys(PROXY_VARIANTS).length;
 // Read before pinning: afterwards this process may use one CPU only.
 const cpuCount = availableParallelism();
 const tracing = benchTracingFromEnv();
+const variantCount = Object.keys(PROXY_VARIANTS).length + (tracing === "compare" ? 1 : 0);
 
 const body = Buffer.from(JSON.stringify({ input: "hello" }));
 const call: HttpCall = {
@@ -55,9 +62,11 @@ const call: HttpCall = {
 
 const children = new ChildProcesses();
 let domain: Domain | undefined;
+/** `compare`: the second domain, every process tracing. */
+let traced: Domain | undefined;
 guardBench(
   children,
-  () => (domain === undefined ? [] : [domain]),
+  () => [domain, traced].filter((d) => d !== undefined),
   (concurrencies.length * variantCount * (warmupSeconds + measureSeconds + 6) + 90) * 1000,
 );
 
@@ -73,10 +82,19 @@ let failure: string | undefined;
 let sink: TracingSink | undefined;
 try {
   process.stderr.write(`[bench] starting the domain (tracing ${tracing})\n`);
-  sink = tracing === "on" ? await startTracingSink() : undefined;
-  const started = await startProxyDomain((d) => {
-    domain = d;
-  }, sink?.env);
+  sink = tracing === "off" ? undefined : await startTracingSink();
+  const started = await startProxyDomain(
+    (d) => {
+      domain = d;
+    },
+    tracing === "on" ? sink?.env : {},
+  );
+  const tracedDomain =
+    tracing === "compare"
+      ? await startProxyDomain((d) => {
+          traced = d;
+        }, sink?.env)
+      : undefined;
   const pid = (name: string) => {
     const found = started.supervisor.pid(name);
     if (found === undefined) throw new Error(`${name} is not running`);
@@ -91,6 +109,10 @@ try {
   if (hopCpu !== undefined && clientCpu !== undefined) {
     for (const { name, pid } of services) {
       pinProcess(pid, mocks.has(name) ? clientCpu : hopCpu);
+    }
+    for (const name of Object.values(PROXY_DOMAIN)) {
+      const tracedPid = tracedDomain?.supervisor.pid(name);
+      if (tracedPid !== undefined) pinProcess(tracedPid, mocks.has(name) ? clientCpu : hopCpu);
     }
   }
   const chain = await startForwarderChain(
@@ -118,6 +140,19 @@ try {
       hops: fullHops,
       openwhiskPid: pid(PROXY_DOMAIN.openwhisk),
     },
+    ...(tracedDomain === undefined
+      ? []
+      : [
+          {
+            variant: TRACED_VARIANT,
+            port: tracedDomain.ports.port(PROXY_DOMAIN.proxy),
+            hops: [PROXY_DOMAIN.proxy, PROXY_DOMAIN.router, PROXY_DOMAIN.wsk].map((name) => ({
+              name,
+              pid: tracedDomain.supervisor.pid(name) as number,
+            })),
+            openwhiskPid: tracedDomain.supervisor.pid(PROXY_DOMAIN.openwhisk) as number,
+          },
+        ]),
     {
       variant: PROXY_VARIANTS.chain,
       port: chain.ingress.port,
@@ -144,6 +179,7 @@ try {
 } finally {
   await children.stopAll();
   await domain?.stop();
+  await traced?.stop();
   await sink?.close();
 }
 
@@ -151,6 +187,11 @@ if (results.length > 0) {
   console.log(`\n${warmupSeconds} s warm-up, ${measureSeconds} s measured per row\n`);
   console.log(formatProxyTables(results));
   if (sink !== undefined) console.log(sink.summary());
+  if (tracing === "compare") {
+    console.log(
+      `\nwhat tracing adds (sampling 1.0, same run, CPU per call):\n${formatTracingCost(results, PROXY_VARIANTS.full)}`,
+    );
+  }
   for (const m of results) {
     if (m.failure === undefined && m.firstError !== undefined) {
       console.log(`${m.variant} c=${m.concurrency}: ${m.errors} errors, first: ${m.firstError}`);
