@@ -47,7 +47,7 @@ interface OtlpExport {
   }[];
 }
 
-function valueOf(value: OtlpValue): string | number | boolean {
+function attributeValue(value: OtlpValue): string | number | boolean {
   if (value.stringValue !== undefined) return value.stringValue;
   if (value.intValue !== undefined) return Number(value.intValue);
   if (value.doubleValue !== undefined) return value.doubleValue;
@@ -55,7 +55,7 @@ function valueOf(value: OtlpValue): string | number | boolean {
 }
 
 function attributes(list: OtlpAttribute[] | undefined): Record<string, string | number | boolean> {
-  return Object.fromEntries((list ?? []).map((a) => [a.key, valueOf(a.value)]));
+  return Object.fromEntries((list ?? []).map((a) => [a.key, attributeValue(a.value)]));
 }
 
 /** Flattens one OTLP/HTTP JSON export request (the collector's `/v1/traces` body). */
