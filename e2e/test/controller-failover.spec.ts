@@ -17,7 +17,8 @@ import { describe as summary, SteadyLoad } from "./support/steady-load.js";
 
 // Issue 13's goal: kill the etcd-backed leader controller under steady load: no invocation
 // fails, the standby leads, and a computer announced afterwards is installed within one lease.
-// The seed scenario with two controllers sharing one etcd; every peer is given both.
+// The seed scenario with two controllers sharing a three-member etcd cluster (each controller
+// given every member); every peer is given both controllers.
 const LEASE_S = 3;
 const LEADER_LEASE_S = 2;
 const SECOND = "controller2";
@@ -72,8 +73,9 @@ const late: Domain[] = [];
 const probes: DomainProbe[] = [];
 
 beforeAll(async () => {
-  etcd = await startEtcdServer();
-  domain = await launchDomain(failoverTopology(`etcd://${etcd.endpoint}`));
+  etcd = await startEtcdServer({ members: 3 });
+  const members = etcd.members.map((m) => m.endpoint).join(",");
+  domain = await launchDomain(failoverTopology(`etcd://${members}`));
 }, 90_000);
 afterAll(async () => {
   for (const probe of probes) probe.close();

@@ -39,6 +39,28 @@ describe("startEtcdServer", () => {
     await server.close();
   }, 60_000);
 
+  it("runs a cluster of three members: what one takes, another answers", async () => {
+    const cluster = await startEtcdServer({ members: 3 });
+    try {
+      expect(cluster.members).toHaveLength(3);
+      const [first, , third] = cluster.members;
+      const put = await fetch(`http://${first?.endpoint}/v3/kv/put`, {
+        method: "POST",
+        body: JSON.stringify({ key: btoa("k"), value: btoa("v") }),
+      });
+      expect(put.status).toBe(200);
+      const range = await fetch(`http://${third?.endpoint}/v3/kv/range`, {
+        method: "POST",
+        body: JSON.stringify({ key: btoa("k") }),
+      });
+      const body = (await range.json()) as { kvs: { value: string }[] };
+      expect(atob(body.kvs[0]?.value ?? "")).toBe("v");
+    } finally {
+      await cluster.close();
+    }
+    for (const member of cluster.members) expect(await accepts(member.port)).toBe(false);
+  }, 60_000);
+
   it("says what to install when the binary is missing", async () => {
     await expect(startEtcdServer({ binary: "/nonexistent/etcd" })).rejects.toThrow(
       /install Debian's etcd-server package/,

@@ -10,20 +10,32 @@ const DEBIAN_ETCD = "/usr/bin/etcd";
 export interface EtcdServerOptions {
   /** The etcd binary; default Debian's /usr/bin/etcd. */
   readonly binary?: string;
+  /** How many members (default 1); 3 makes a cluster that survives losing one. */
+  readonly members?: number;
   /** How long the server may take to serve clients, ms (default 30000). */
   readonly startTimeoutMs?: number;
 }
 
-/** A throw-away one-member etcd on loopback ports, its data in a temporary folder. */
-export interface EtcdServer {
-  /** `http://127.0.0.1:port`: the client URL (etcd3's `hosts`). */
-  readonly url: string;
-  /** `127.0.0.1:port`, as `--store etcd://…` takes it. */
+/** One member of the cluster. */
+export interface EtcdMember {
+  /** `127.0.0.1:port`, its client end-point. */
   readonly endpoint: string;
   readonly port: number;
-  /** The server's process id. */
   readonly pid: number;
-  /** Stops the server (by its PID) and removes its folder; later calls wait for the same stop. */
+}
+
+/** A throw-away etcd (one member, or a cluster) on loopback ports, its data in a temporary folder. */
+export interface EtcdServer {
+  /** `http://127.0.0.1:port`: the first member's client URL (etcd3's `hosts`). */
+  readonly url: string;
+  /** `127.0.0.1:port`, the first member, as `--store etcd://…` takes it. */
+  readonly endpoint: string;
+  readonly port: number;
+  /** The first member's process id. */
+  readonly pid: number;
+  /** Every member, first first: `etcd://${members.map((m) => m.endpoint).join(",")}`. */
+  readonly members: readonly EtcdMember[];
+  /** Stops every member (by PID) and removes the folder; later calls wait for the same stop. */
   close(): Promise<void>;
 }
 
@@ -54,8 +66,9 @@ function whenReady(child: ChildProcess, timeoutMs: number): Promise<void> {
 }
 
 /**
- * Starts a real etcd from Debian's etcd-server package: one member, client and peer URLs on free
- * 127.0.0.1 ports (nothing shared with a system etcd), data in a temporary folder.
+ * Starts a real etcd from Debian's etcd-server package: one member, or a cluster of `members`,
+ * client and peer URLs on free 127.0.0.1 ports (nothing shared with a system etcd), data in a
+ * temporary folder.
  */
 export async function startEtcdServer(options: EtcdServerOptions = {}): Promise<EtcdServer> {
   const binary = options.binary ?? DEBIAN_ETCD;
@@ -66,52 +79,78 @@ export async function startEtcdServer(options: EtcdServerOptions = {}): Promise<
       `no etcd at ${binary}: install Debian's etcd-server package (apt-get install etcd-server)`,
     );
   }
+  const count = options.members ?? 1;
+  if (!(Number.isInteger(count) && count >= 1)) throw new Error(`bad member count ${count}`);
   const dir = await mkdtemp(join(tmpdir(), "soe-etcd-"));
-  let child: ChildProcess | undefined;
+  const children: ChildProcess[] = [];
   try {
-    const port = await unusedPort();
-    const peerPort = await unusedPort();
-    const client = `http://127.0.0.1:${port}`;
-    const peer = `http://127.0.0.1:${peerPort}`;
-    child = spawn(
-      binary,
-      [
-        "--name",
-        "soe-test",
-        "--data-dir",
-        join(dir, "data"),
-        "--listen-client-urls",
-        client,
-        "--advertise-client-urls",
-        client,
-        "--listen-peer-urls",
-        peer,
-        "--initial-advertise-peer-urls",
-        peer,
-        "--initial-cluster",
-        `soe-test=${peer}`,
-        "--initial-cluster-state",
-        "new",
-      ],
-      { cwd: dir, stdio: ["ignore", "ignore", "pipe"], env: etcdEnvironment() },
-    );
-    await whenReady(child, options.startTimeoutMs ?? 30_000);
-    // Keep draining its log, or a full pipe would stall the server.
-    child.stderr?.resume();
-    const server = child;
+    const members: { name: string; port: number; client: string; peer: string }[] = [];
+    for (let i = 0; i < count; i++) {
+      const port = await unusedPort();
+      const peer = `http://127.0.0.1:${await unusedPort()}`;
+      members.push({ name: `soe-test-${i}`, port, client: `http://127.0.0.1:${port}`, peer });
+    }
+    const cluster = members.map((m) => `${m.name}=${m.peer}`).join(",");
+    for (const m of members) {
+      children.push(
+        spawn(
+          binary,
+          [
+            "--name",
+            m.name,
+            "--data-dir",
+            join(dir, m.name),
+            "--listen-client-urls",
+            m.client,
+            "--advertise-client-urls",
+            m.client,
+            "--listen-peer-urls",
+            m.peer,
+            "--initial-advertise-peer-urls",
+            m.peer,
+            "--initial-cluster",
+            cluster,
+            "--initial-cluster-state",
+            "new",
+            "--initial-cluster-token",
+            dir,
+            // Loopback: a short election timeout lets a fresh cluster elect its leader sooner.
+            "--heartbeat-interval",
+            "50",
+            "--election-timeout",
+            "500",
+          ],
+          { cwd: dir, stdio: ["ignore", "ignore", "pipe"], env: etcdEnvironment() },
+        ),
+      );
+    }
+    // Members serve clients once a quorum has formed: they start together.
+    await Promise.all(children.map((c) => whenReady(c, options.startTimeoutMs ?? 30_000)));
+    // Keep draining their logs, or a full pipe would stall a member.
+    for (const child of children) child.stderr?.resume();
+    const running = members.map((m, i) => ({
+      endpoint: `127.0.0.1:${m.port}`,
+      port: m.port,
+      pid: children[i]?.pid ?? 0,
+    }));
+    const first = running[0] as EtcdMember;
     let closing: Promise<void> | undefined;
     return {
-      url: client,
-      endpoint: `127.0.0.1:${port}`,
-      port,
-      pid: server.pid ?? 0,
+      url: `http://${first.endpoint}`,
+      endpoint: first.endpoint,
+      port: first.port,
+      pid: first.pid,
+      members: running,
       close() {
-        closing ??= stopServer(server).finally(() => rm(dir, { recursive: true, force: true }));
+        closing ??= Promise.all(children.map(stopServer)).then(
+          () => rm(dir, { recursive: true, force: true }),
+          () => rm(dir, { recursive: true, force: true }),
+        );
         return closing;
       },
     };
   } catch (error) {
-    if (child !== undefined) await stopServer(child);
+    await Promise.all(children.map(stopServer));
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -124,12 +163,14 @@ function etcdEnvironment(): NodeJS.ProcessEnv {
   );
 }
 
-/** SIGTERM stops etcd cleanly; SIGKILL if it does not stop. */
+/**
+ * SIGKILL: the data is thrown away, so nothing is gained by a clean stop, and members of a
+ * cluster stopping together under SIGTERM wait seconds for leadership transfers that cannot
+ * happen.
+ */
 async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  child.kill("SIGKILL");
   await exited;
-  clearTimeout(timer);
 }

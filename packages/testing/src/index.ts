@@ -31,7 +31,12 @@ export {
   serveRules,
   slowSenderCases,
 } from "./hostile/index.js";
-export { type EtcdServer, type EtcdServerOptions, startEtcdServer } from "./etcd-server.js";
+export {
+  type EtcdMember,
+  type EtcdServer,
+  type EtcdServerOptions,
+  startEtcdServer,
+} from "./etcd-server.js";
 export {
   type PrometheusJob,
   type PrometheusServer,
