@@ -142,6 +142,11 @@ export class DomainInvoker {
     return this.#running.size;
   }
 
+  /** Invocations allowed in flight at once (`maxInFlight`). */
+  get capacity(): number {
+    return this.#options.maxInFlight;
+  }
+
   start(request: InvocationRequest): Invocation | StartRefusal {
     const allowed = this.#options.maxInFlight;
     if (this.#closing) return { refused: "closing", count: this.#running.size, allowed };

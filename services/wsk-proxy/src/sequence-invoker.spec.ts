@@ -106,6 +106,7 @@ async function run(
     sequence,
     params,
   });
+  if ("refused" in started) throw new Error(`refused: ${started.refused}`);
   const final = await started.completion;
   if (final.kind !== "activation") throw new Error(`unexpected ${final.kind}`);
   return { id: started.activationId, ...final };
@@ -246,5 +247,34 @@ describe("SequenceInvoker", () => {
       status: "whisk internal error",
       result: { error: SequenceErrorText.failed },
     });
+  });
+
+  it("refuses a sequence beyond its bound before running anything, and frees the place after", async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<FinalOutcome>((resolve) => {
+      release = () => resolve({ kind: "still-running", backend: undefined });
+    });
+    const sequences = new SequenceInvoker({
+      invoker: {
+        start: () => ({ activationId: "c1", completion: held, detach: () => undefined }),
+      },
+      store: { put: async () => undefined },
+      sources: { facts: async () => undefined, offers: async () => true },
+      maxInFlight: 1,
+      logger: createLogger({ name: "test", level: "silent" }),
+    });
+    const request = {
+      caller,
+      action: { namespace: "guest", name: "main" },
+      sequence: seq("/guest/a"),
+      params: {},
+    };
+    const first = sequences.start(request);
+    expect(sequences.start(request)).toEqual({ refused: "busy", count: 1, allowed: 1 });
+    release();
+    if ("refused" in first) throw new Error("the first was refused");
+    await first.completion;
+    expect(sequences.inFlight).toBe(0);
+    expect("refused" in sequences.start(request)).toBe(false);
   });
 });

@@ -17,7 +17,7 @@ import type { Logger } from "@soe/runtime";
 import type { ActionFacts } from "./action-facts.js";
 import type { ActionLister } from "./action-lister.js";
 import type { ActivationStore } from "./activation-store.js";
-import type { DomainInvoker, FinalOutcome, Invocation } from "./domain-invoker.js";
+import type { DomainInvoker, FinalOutcome, Invocation, StartRefusal } from "./domain-invoker.js";
 import { type ComponentSources, componentAccess, resolveComponent } from "./sequence-components.js";
 
 /** A sequence the domain holds, as its facts tell it. */
@@ -35,6 +35,11 @@ export interface SequenceRequest {
 export interface SequenceInvokerOptions {
   /** Runs each atomic component through the router, as any invocation. */
   readonly invoker: Pick<DomainInvoker, "start">;
+  /**
+   * Sequences running at most (default: unbounded); a sequence beyond it is refused as a busy
+   * invocation is (429), before it runs anything.
+   */
+  readonly maxInFlight?: number;
   readonly store: Pick<ActivationStore, "put">;
   /** Where components are looked up (the controller's desired state, the computers' offer). */
   readonly sources: ComponentSources;
@@ -67,6 +72,7 @@ export class SequenceInvoker {
   readonly #options: SequenceInvokerOptions;
   readonly #clock: () => number;
   readonly #newId: () => string;
+  #running = 0;
 
   constructor(options: SequenceInvokerOptions) {
     this.#options = options;
@@ -74,11 +80,19 @@ export class SequenceInvoker {
     this.#newId = options.newActivationId ?? newActivationId;
   }
 
+  /** Sequences running now. */
+  get inFlight(): number {
+    return this.#running;
+  }
+
   /**
    * Starts the sequence; its completion settles when its record is stored. It always ends in a
    * record (a failed one at worst), so a caller answered 202 finds it: `detach` has nothing to do.
    */
-  start(request: SequenceRequest): Invocation {
+  start(request: SequenceRequest): Invocation | StartRefusal {
+    const allowed = this.#options.maxInFlight ?? Number.POSITIVE_INFINITY;
+    if (this.#running >= allowed) return { refused: "busy", count: this.#running, allowed };
+    this.#running += 1;
     const activationId = this.#newId();
     const completion: Promise<FinalOutcome> = this.#run(
       activationId,
@@ -88,11 +102,17 @@ export class SequenceInvoker {
       request.params,
       undefined,
       0,
-    ).then(({ record }) => ({
-      kind: "activation",
-      httpStatus: blockingInvokeHttpStatus(record.response.status),
-      record,
-    }));
+    )
+      .then(
+        ({ record }): FinalOutcome => ({
+          kind: "activation",
+          httpStatus: blockingInvokeHttpStatus(record.response.status),
+          record,
+        }),
+      )
+      .finally(() => {
+        this.#running -= 1;
+      });
     return { activationId, completion, detach: () => undefined };
   }
 

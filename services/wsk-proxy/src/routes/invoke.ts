@@ -98,6 +98,8 @@ export function registerInvokeRoutes(app: Hono<ProxyEnv>, deps: InvokeRouteDeps)
           store: deps.store,
           sources: { facts: (action) => facts.of(action), offers: (name) => lister.has(name) },
           lister,
+          // Each running sequence holds at most one invocation at a time: one bound for both.
+          maxInFlight: invoker.capacity,
           logger: deps.logger,
         });
   const base = "/api/v1/namespaces/:namespace/actions";
