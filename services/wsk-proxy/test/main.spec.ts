@@ -54,6 +54,12 @@ describe("wskproxy binary", () => {
     }
   });
 
+  it("refuses a --controller-endpoint list with a member that is not an end-point", async () => {
+    const run = wskproxy(["--controller-endpoint", "127.0.0.1:6475,,127.0.0.1:6476"]);
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toContain("wskproxy: invalid --controller-endpoint");
+  });
+
   it("refuses a bad auth file, naming the line and not its content", async () => {
     const dir = mkdtempSync(join(tmpdir(), "wskproxy-"));
     const file = join(dir, "auth");
