@@ -163,6 +163,21 @@ describe("a sequence spanning OW1, a native computer and OW2", () => {
     expect(record?.body.logs).toHaveLength(3);
   });
 
+  it("answers 202 when it outlasts the blocking wait, and GET then finds the finished record", async () => {
+    expect((await sequence("slow", ["/_/sleep", "/_/up1"])).status).toBe(200);
+    // The `timeout` query shortens the wait far below the first component's sleep.
+    const res = await invoke("slow", "blocking=true&timeout=50", { ms: 1_500 });
+    expect(res.status).toBe(202);
+    const id = res.body.activationId as string;
+    let record: Exchange | undefined;
+    for (const until = Date.now() + 15_000; Date.now() < until; await sleep(50)) {
+      record = await activation(id);
+      if (record.status === 200) break;
+    }
+    expect(record?.body.response.result).toEqual({ slept: 1_500, ow1: true });
+    expect(record?.body.logs).toHaveLength(2);
+  });
+
   it("stops at an error in the middle with that component's response", async () => {
     expect((await sequence("broken", ["/_/up1", "/_/fail", "/_/up2"])).status).toBe(200);
     const up2Runs = async () =>
