@@ -68,6 +68,11 @@ export class EtcdStore implements ControllerStore {
   #writing: Promise<void> | undefined;
   #again = false;
   #closed = false;
+  /**
+   * Something changed since the last write, so the whole state is compared with etcd's; without
+   * it (refreshes alone, most announcements) only the touched keys are written again, as known.
+   */
+  #changed = true;
 
   constructor(options: EtcdStoreOptions) {
     this.#o = options;
@@ -136,6 +141,7 @@ export class EtcdStore implements ControllerStore {
   }
 
   changed(): void {
+    this.#changed = true;
     this.#schedule(0);
   }
 
@@ -217,13 +223,22 @@ export class EtcdStore implements ControllerStore {
   }
 
   async #write(): Promise<void> {
-    const records = stateRecords(this.#o.snapshot());
     const puts: [string, string][] = [];
     const deletes: [string, string][] = [];
-    for (const [key, text] of records) {
-      if (this.#known.get(key) !== text || this.#touched.has(key)) puts.push([key, text]);
+    const changed = this.#changed;
+    this.#changed = false;
+    if (changed) {
+      const records = stateRecords(this.#o.snapshot());
+      for (const [key, text] of records) {
+        if (this.#known.get(key) !== text || this.#touched.has(key)) puts.push([key, text]);
+      }
+      for (const [key, text] of this.#known) if (!records.has(key)) deletes.push([key, text]);
+    } else {
+      for (const key of this.#touched) {
+        const text = this.#known.get(key);
+        if (text !== undefined) puts.push([key, text]);
+      }
     }
-    for (const [key, text] of this.#known) if (!records.has(key)) deletes.push([key, text]);
     this.#touched.clear();
     if (puts.length === 0 && deletes.length === 0) return;
     // Seen as written before the answer: a watch event for them then reads as our own.
@@ -260,6 +275,7 @@ export class EtcdStore implements ControllerStore {
         else this.#known.set(key, text);
       }
       for (const [key] of puts) this.#touched.add(key);
+      this.#changed ||= changed;
       throw error;
     }
   }
