@@ -19,7 +19,7 @@ import { Etcd3 } from "etcd3";
 import { ControlPlane } from "./control-plane.js";
 import { type ControllerStore, FileStore } from "./controller-store.js";
 import { EtcdLeadership } from "./etcd-leadership.js";
-import { EtcdStore } from "./etcd-store.js";
+import { EtcdStore, StoreUnavailable } from "./etcd-store.js";
 import { InstallProgress } from "./install-progress.js";
 import { LeaderInstalls } from "./leader-installs.js";
 import { remoteChanges } from "./remote-changes.js";
@@ -118,7 +118,8 @@ export const DEFAULT_INSTALL_WINDOW = 64;
  * a timer, membership saved to and restored from the state file. Beside them (DESIGN §9),
  * `soe.v1.DeploymentService`: the desired OpenWhisk entities and the installations reconciled to
  * them, kept in the same state file.
- * Throws InvalidStateFile if the state file cannot be read, parsed or written.
+ * Throws InvalidStateFile if the state file (or a record in etcd) cannot be read, parsed or
+ * written, StoreUnavailable if etcd cannot be reached at start.
  */
 export async function createControllerServer(
   options: ControllerServerOptions = {},
@@ -252,7 +253,7 @@ export async function createControllerServer(
   );
   leaderGauge.set(undefined, 0);
   let reconciling: { stop(): Promise<void> } | undefined;
-  const lead = (leader: boolean) => {
+  const lead = async (leader: boolean): Promise<void> => {
     leaderGauge.set(undefined, leader ? 1 : 0);
     if (leader) {
       installs.start();
@@ -267,8 +268,7 @@ export async function createControllerServer(
     }
     const stopping = reconciling;
     reconciling = undefined;
-    void stopping?.stop();
-    void installs.stop();
+    await Promise.all([stopping?.stop(), installs.stop()]);
   };
   let leadership: EtcdLeadership | undefined;
   if (etcdNamespace !== undefined && etcdAddress !== undefined) {
@@ -305,7 +305,7 @@ export async function createControllerServer(
           { controller: controllerId, leader },
           leader ? "this controller leads" : "this controller stands by",
         );
-        lead(leader);
+        void lead(leader);
       },
       logger,
     });
@@ -318,9 +318,8 @@ export async function createControllerServer(
     if (saved !== undefined) restore(saved);
     // Written once at start, so an unwritable path stops the start instead of losing changes.
     await store?.save().catch((err: unknown) => {
-      throw new InvalidStateFile(
-        `${statePath ?? etcdAddress?.display}: cannot write: ${(err as Error).message}`,
-      );
+      const message = `${statePath ?? etcdAddress?.display}: cannot write: ${(err as Error).message}`;
+      throw etcdStore === undefined ? new InvalidStateFile(message) : new StoreUnavailable(message);
     });
     await etcdStore?.watch();
     server = await serve({
@@ -364,7 +363,7 @@ export async function createControllerServer(
   const installationExpiry = setInterval(() => deployments.expire(), 250).unref();
   // Without a shared store this controller leads from start to close: restored installations
   // are reconciled at once, since nothing kept them in line while we were down.
-  if (leadership === undefined) lead(true);
+  if (leadership === undefined) void lead(true);
   else leadership.start();
   logger.info(
     {
@@ -390,11 +389,10 @@ export async function createControllerServer(
       clearInterval(installationExpiry);
       await server.close();
       await leadership?.close();
-      lead(false);
       // Closing the transports ends calls to installations in flight within a second (their
       // sessions are destroyed then): a silent installation would hold the shutdown a deadline.
       const reconcilerStopped = reconciler.stop();
-      await installs.stop();
+      await lead(false);
       pool.close();
       await reconcilerStopped;
       try {

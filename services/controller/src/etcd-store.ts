@@ -38,6 +38,11 @@ export interface EtcdStoreOptions {
   readonly retry?: BackoffOptions;
 }
 
+/** etcd cannot be reached (at start): not a bad option, a failed start. */
+export class StoreUnavailable extends Error {
+  override readonly name = "StoreUnavailable";
+}
+
 /** Puts and deletes sent at once; etcd's default limit for one request is 128 operations. */
 const WRITE_CHUNK = 100;
 
@@ -84,7 +89,7 @@ export class EtcdStore implements ControllerStore {
     try {
       response = await this.#o.namespace.getAll().exec();
     } catch (error) {
-      throw new InvalidStateFile(`${this.#o.source}: cannot read: ${(error as Error).message}`);
+      throw new StoreUnavailable(`${this.#o.source}: cannot read: ${(error as Error).message}`);
     }
     this.#revision = String(response.header.revision);
     const state: {

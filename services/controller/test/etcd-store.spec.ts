@@ -3,6 +3,7 @@
 import { type EtcdServer, startEtcdServer } from "../../../packages/testing/src/etcd-server.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ControllerServer, ControllerServerOptions } from "../src/controller-server.js";
+import { StoreUnavailable } from "../src/etcd-store.js";
 import { InvalidStateFile } from "../src/state-file.js";
 import { createClient } from "@connectrpc/connect";
 import { soev1 } from "@soe/proto";
@@ -267,6 +268,9 @@ describe("controllers sharing an etcd store", () => {
   });
 
   it("fails to start, without the password, when etcd cannot be reached", async () => {
+    await expect(startController({ store: "etcd://127.0.0.1:1", leaderLeaseS: 2 })).rejects.toThrow(
+      StoreUnavailable,
+    );
     await expect(
       startController({ store: "etcd://soe:hunter2@127.0.0.1:1", leaderLeaseS: 2 }),
     ).rejects.toThrow(/^(?![\s\S]*hunter2)[\s\S]*etcd:\/\/soe:\*\*\*@127\.0\.0\.1:1/);
