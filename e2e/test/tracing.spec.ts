@@ -3,10 +3,12 @@ import {
   baseEnv,
   COPY_LAMBDA,
   GUEST_KEY,
+  NATIVE_LAMBDA,
   SEED,
   type SeedScenario,
   startSeedScenario,
 } from "../src/index.js";
+import { runEdgeClient } from "./support/edgeclient.js";
 import { OtlpReceiver, type ReceivedSpan, SPAN_KIND } from "./support/otlp-receiver.js";
 
 // Issue 14's goal: one invocation through proxy → router → wsk-computer → OpenWhisk is one trace
@@ -194,5 +196,49 @@ describe("distributed tracing (OpenTelemetry)", () => {
       "wskproxy",
       "wskproxy",
     ]);
+  });
+
+  test("edgeclient continues a given traceparent through the router to the computer that runs clambda0", async () => {
+    const s = scenario;
+    if (s === undefined) throw new Error("the seed scenario did not start");
+    const trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const parent = "00f067aa0ba902b7";
+    // edgeclient inherits this worker's environment: tracing on for it too.
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+    });
+    let run: Awaited<ReturnType<typeof runEdgeClient>>;
+    try {
+      run = await runEdgeClient([
+        "--server-endpoints",
+        s.routerEndpoint,
+        "--lambda",
+        NATIVE_LAMBDA,
+        "--max-requests",
+        "1",
+        "--traceparent",
+        `00-${trace}-${parent}-01`,
+      ]);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+    expect(run.code, run.stderr).toBe(0);
+    const spans = await eventually(() => {
+      const found = receiver.spans.filter((span) => span.traceId === trace);
+      return found.some((span) => span.serviceName === "edgecomputer") && found.length >= 3
+        ? found
+        : undefined;
+    }, "the spans of edgeclient, the router and the computer");
+    const client = only(spans, "edgeclient", SPAN_KIND.client);
+    const router = only(spans, "edgerouter", SPAN_KIND.server);
+    const computer = only(spans, "edgecomputer", SPAN_KIND.server);
+    expect(client.parentSpanId).toBe(parent);
+    expect(router.parentSpanId).toBe(client.spanId);
+    expect(computer.parentSpanId).toBe(router.spanId);
+    expect(computer.attributes).toMatchObject({ "soe.lambda": NATIVE_LAMBDA, "soe.retcode": "OK" });
+    expect(router.attributes["soe.destination"]).toBe(s.ports.endpoint(SEED.computer));
   });
 });
