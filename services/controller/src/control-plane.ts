@@ -27,7 +27,7 @@ export interface ControlPlaneOptions {
   readonly installs: RouterInstalls;
   readonly logger: Logger;
   /** Called after every change of membership (the state file saves it). */
-  readonly onMembershipChange?: () => void;
+  readonly onMembershipChange?: (events: readonly MembershipEvent[]) => void;
   /** Called after every accepted announcement, after onMembershipChange if it changed anything. */
   readonly onAnnounced?: (announcement: Announcement) => void;
 }
@@ -54,7 +54,7 @@ export class ControlPlane {
   readonly #controller: EdgeController;
   readonly #installs: RouterInstalls;
   readonly #logger: Logger;
-  readonly #onChange: () => void;
+  readonly #onChange: (events: readonly MembershipEvent[]) => void;
   readonly #onAnnounced: (announcement: Announcement) => void;
   /** Table end-point → the boot id its router announced last. */
   readonly #bootIds = new Map<string, string>();
@@ -193,7 +193,7 @@ export class ControlPlane {
       else this.#installs.enqueue(router, ops);
     }
     if (!plan.reset) for (const router of returned) this.#resync(router);
-    if (events.length > 0) this.#onChange();
+    if (events.length > 0) this.#onChange(events);
   }
 
   // The whole table is computed when it is sent (fullTable), not here: a burst of restarts

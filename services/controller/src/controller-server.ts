@@ -213,7 +213,7 @@ export async function createControllerServer(
     controller,
     installs,
     logger,
-    onMembershipChange: () => store?.changed(),
+    onMembershipChange: (events) => store?.changed(events),
     onAnnounced: (announcement) => store?.announced(announcement),
   });
 
@@ -286,6 +286,7 @@ export async function createControllerServer(
       source: etcdAddress.display,
       id: controllerId,
       snapshot,
+      records: controller.membership,
       remote: remoteChanges({
         plane,
         desired,

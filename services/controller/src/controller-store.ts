@@ -1,4 +1,5 @@
 import type { Announcement } from "./control-plane.js";
+import type { MembershipEvent } from "./membership.js";
 import { readStateFile, type SavedState, StateFile, type StateFileOptions } from "./state-file.js";
 
 /**
@@ -10,8 +11,11 @@ import { readStateFile, type SavedState, StateFile, type StateFileOptions } from
 export interface ControllerStore {
   /** What the store holds (undefined: nothing yet, a first start). Throws InvalidStateFile. */
   load(): Promise<SavedState | undefined>;
-  /** Membership, desired entities or registrations changed: save soon. */
-  changed(): void;
+  /**
+   * Membership, desired entities or registrations changed: save soon. With the membership's
+   * events, a store that writes record by record writes those records alone.
+   */
+  changed(events?: readonly MembershipEvent[]): void;
   /** A peer announced (a refresh too): a shared store tells the other controllers. */
   announced(announcement: Announcement): void;
   /** An installation renewed its lease unchanged: a shared store tells the other controllers. */

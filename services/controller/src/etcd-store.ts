@@ -3,8 +3,12 @@ import type { Namespace, Watcher } from "etcd3";
 import type { Announcement } from "./control-plane.js";
 import type { ControllerStore } from "./controller-store.js";
 import { InvalidStateFile, type ControllerState, type SavedState } from "./state-file.js";
+import type { MembershipEvent } from "./membership.js";
 import {
   computerKey,
+  eventKeys,
+  membershipRecord,
+  type RecordSource,
   installationKey,
   parseKey,
   parseRecord,
@@ -30,6 +34,8 @@ export interface EtcdStoreOptions {
   readonly id: string;
   /** The state to write, read when a write happens (so bursts collapse into one). */
   readonly snapshot: () => ControllerState;
+  /** One membership record as it stands here, so a membership change writes its records alone. */
+  readonly records: RecordSource;
   readonly remote: RemoteChanges;
   /** Every event of the watch, records or not (the leader's install progress reads them). */
   readonly onEvent?: (key: string, revision: string, value: string) => void;
@@ -78,6 +84,8 @@ export class EtcdStore implements ControllerStore {
    * it (refreshes alone, most announcements) only the touched keys are written again, as known.
    */
   #changed = true;
+  /** Membership records changed since the last write (compared alone, without a snapshot). */
+  readonly #dirty = new Set<string>();
 
   constructor(options: EtcdStoreOptions) {
     this.#o = options;
@@ -145,8 +153,11 @@ export class EtcdStore implements ControllerStore {
     );
   }
 
-  changed(): void {
-    this.#changed = true;
+  changed(events?: readonly MembershipEvent[]): void {
+    // Another controller's change, applied here: etcd holds it already.
+    if (this.#applying) return;
+    if (events === undefined) this.#changed = true;
+    else for (const event of events) for (const key of eventKeys(event)) this.#dirty.add(key);
     this.#schedule(0);
   }
 
@@ -239,11 +250,20 @@ export class EtcdStore implements ControllerStore {
       }
       for (const [key, text] of this.#known) if (!records.has(key)) deletes.push([key, text]);
     } else {
+      for (const key of this.#dirty) {
+        const text = membershipRecord(this.#o.records, key);
+        const known = this.#known.get(key);
+        if (text === undefined && known !== undefined) deletes.push([key, known]);
+        else if (text !== undefined && (text !== known || this.#touched.has(key)))
+          puts.push([key, text]);
+      }
       for (const key of this.#touched) {
         const text = this.#known.get(key);
-        if (text !== undefined) puts.push([key, text]);
+        if (!this.#dirty.has(key) && text !== undefined) puts.push([key, text]);
       }
     }
+    const dirty = [...this.#dirty];
+    this.#dirty.clear();
     this.#touched.clear();
     if (puts.length === 0 && deletes.length === 0) return;
     // Seen as written before the answer: a watch event for them then reads as our own.
@@ -280,6 +300,7 @@ export class EtcdStore implements ControllerStore {
         else this.#known.set(key, text);
       }
       for (const [key] of puts) this.#touched.add(key);
+      for (const key of dirty) this.#dirty.add(key);
       this.#changed ||= changed;
       throw error;
     }

@@ -2,7 +2,14 @@ import { soev1 } from "@soe/proto";
 import { describe, expect, it } from "vitest";
 import { DesiredState } from "./desired-state.js";
 import { InvalidStateFile } from "./state-file.js";
-import { parseKey, parseRecord, parseRecords, stateRecords } from "./store-records.js";
+import {
+  eventKeys,
+  membershipRecord,
+  parseKey,
+  parseRecord,
+  parseRecords,
+  stateRecords,
+} from "./store-records.js";
 
 const action = { kind: soev1.EntityKind.ACTION, namespace: "guest", package: "utils", name: "a/b" };
 
@@ -57,5 +64,26 @@ describe("store records", () => {
     expect(() => parseRecord("computers/c1", '{"endpoint":"c1"}', "etcd://x")).toThrow(
       "etcd://x computers/c1",
     );
+  });
+
+  it("writes one membership record alone as the whole state writes it", () => {
+    const state = sampleState();
+    const records = stateRecords(state);
+    const source = {
+      computer: (endpoint: string) => state.computers.find((c) => c.endpoint === endpoint),
+      router: (endpoint: string) => state.routers.find((r) => r.lambdaEndpoint === endpoint),
+    };
+    for (const key of ["computers/c1%3A1", "routers/r1%3A1"]) {
+      expect(membershipRecord(source, key)).toBe(records.get(key));
+    }
+    expect(membershipRecord(source, "computers/gone%3A1")).toBeUndefined();
+    expect(membershipRecord(source, "installations/w1%3A1")).toBeUndefined();
+    expect(
+      eventKeys({ kind: "computer-removed", endpoint: "c1:1", lambdas: [], cause: "expired" }),
+    ).toEqual(["computers/c1%3A1"]);
+    expect(
+      eventKeys({ kind: "router-added", lambdaEndpoint: "r1:1", tableEndpoint: "r1:2" }),
+    ).toEqual(["routers/r1%3A1"]);
+    expect(eventKeys({ kind: "lambda-added", lambda: "l0" })).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { soev1 } from "@soe/proto";
 import type { DesiredEntity, EntityId } from "./domain-entity.js";
 import type { SavedInstallation } from "./installation-registry.js";
-import type { Container } from "./membership.js";
+import type { Container, MembershipEvent } from "./membership.js";
 import { type ControllerState, parseState, type SavedState, savedEntity } from "./state-file.js";
 
 // The controller's state as one record per key (issue 13), so that controllers sharing a store
@@ -39,6 +39,47 @@ export function installationKey(endpoint: string): string {
 export function entityRecordKey(ref: EntityId): string {
   const kind = ref.kind === soev1.EntityKind.PACKAGE ? "package" : "action";
   return `entities/${kind}/${enc(ref.namespace)}/${enc(ref.package)}/${enc(ref.name)}`;
+}
+
+/** Where one record is read from, to write it alone. */
+export interface RecordSource {
+  computer(endpoint: string): { endpoint: string; containers: readonly Container[] } | undefined;
+  router(lambdaEndpoint: string): { lambdaEndpoint: string; tableEndpoint: string } | undefined;
+}
+
+/**
+ * The text of one membership record as `stateRecords` writes it, undefined if it is gone or the
+ * key is not a membership record.
+ */
+export function membershipRecord(source: RecordSource, key: string): string | undefined {
+  const parsed = parseKey(key);
+  if (parsed?.kind === "computer") {
+    const c = source.computer(parsed.endpoint);
+    return c === undefined
+      ? undefined
+      : JSON.stringify({ endpoint: c.endpoint, containers: c.containers });
+  }
+  if (parsed?.kind === "router") {
+    const r = source.router(parsed.lambdaEndpoint);
+    return r === undefined
+      ? undefined
+      : JSON.stringify({ lambdaEndpoint: r.lambdaEndpoint, tableEndpoint: r.tableEndpoint });
+  }
+  return undefined;
+}
+
+/** The membership records an event changed. */
+export function eventKeys(event: MembershipEvent): string[] {
+  switch (event.kind) {
+    case "computer-added":
+    case "computer-removed":
+      return [computerKey(event.endpoint)];
+    case "router-added":
+    case "router-removed":
+      return [routerKey(event.lambdaEndpoint)];
+    default:
+      return [];
+  }
 }
 
 /** Every record of a state, key → the record's JSON text. */
