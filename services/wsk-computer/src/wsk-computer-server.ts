@@ -7,7 +7,6 @@ import {
   controlAuthInterceptor,
   createControllerTransport,
   createLogger,
-  createTransport,
   type EndpointTransport,
   type Logger,
   type PeriodicTask,
