@@ -57,6 +57,15 @@ export {
   FailoverTransport,
   parseControllerEndpoints,
 } from "./controller-endpoints.js";
+export {
+  type EndpointSwitchListener,
+  type FailoverTransportOptions,
+  type MoveOnPolicy,
+  moveOnNotSent,
+  moveOnUnanswered,
+  parseEndpointList,
+} from "./failover-transport.js";
+export { createRouterTransport, parseRouterEndpoints } from "./router-endpoints.js";
 
 // Process plumbing: options, logging, shutdown, metrics, control-plane auth.
 export {
