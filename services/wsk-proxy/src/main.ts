@@ -7,6 +7,7 @@ import {
   exitWithUsageError,
   onShutdown,
   parseControllerEndpoints,
+  parseRouterEndpoints,
   parseOrExit,
   serverTlsFromOptions,
   serverTlsOptionSpecs,
@@ -30,7 +31,7 @@ const { values } = parseOrExit({
     serverEndpoint: {
       type: "string",
       default: "127.0.0.1:6473",
-      help: "router (or computer) the invocations are sent to",
+      help: "router (or computer) the invocations are sent to; several as a,b: one at a time, the next when it refuses connections (an invocation that never reached it is retried there)",
     },
     controllerEndpoint: {
       type: "string",
@@ -104,6 +105,13 @@ try {
   parseControllerEndpoints(values.controllerEndpoint);
 } catch (err) {
   exitWithUsageError("wskproxy", `invalid --controller-endpoint: ${(err as Error).message}`);
+}
+
+// --server-endpoint a,b (issue 13): every member must be an end-point.
+try {
+  parseRouterEndpoints(values.serverEndpoint);
+} catch (err) {
+  exitWithUsageError("wskproxy", `invalid --server-endpoint: ${(err as Error).message}`);
 }
 
 const logger = createLogger({ name: "wskproxy" });

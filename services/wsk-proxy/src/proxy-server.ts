@@ -5,7 +5,7 @@ import {
   type ClientTlsOptions,
   createControllerTransport,
   createLogger,
-  createTransport,
+  createRouterTransport,
   type EndpointTransport,
   formatEndpoint,
   type Logger,
@@ -35,7 +35,10 @@ export const MAX_WAIT_MS = 60_000;
 export interface ProxyServerOptions {
   /** Where to listen, as a URL (reference `--wsk-api-root`); port 0 picks one. */
   readonly wskApiRoot?: string;
-  /** The router (or computer) every invocation goes to (`--server-endpoint`). */
+  /**
+   * The router (or computer) every invocation goes to (`--server-endpoint`); several as `a,b`:
+   * the first, and the next when it refuses connections (see createRouterTransport).
+   */
   readonly serverEndpoint: string;
   /** The controller whose read API lists the domain's lambdas; none: listings are empty. */
   readonly controllerEndpoint?: string;
@@ -130,7 +133,9 @@ export async function createProxyServer(options: ProxyServerOptions): Promise<Pr
   const clientTls = options.clientTls === undefined ? {} : { tls: options.clientTls };
 
   const transports: EndpointTransport[] = [];
-  const routerTransport = createTransport(options.serverEndpoint, clientTls);
+  // --server-endpoint a,b (issue 13): one router at a time; a request refused by a dead one is
+  // retried on the next (it provably never ran), one lost in flight fails as before.
+  const routerTransport = createRouterTransport(options.serverEndpoint, { ...clientTls, logger });
   transports.push(routerTransport);
   let controller: ReturnType<typeof createClient<typeof soev1.ControllerQueryService>> | undefined;
   let deployment: DomainDeployment | undefined;
