@@ -4,12 +4,14 @@ import { formatInstallStep, type InstallStep, opsByRouter, type RouterOp } from 
 import type { Container, MembershipEvent, MembershipSnapshot } from "./membership.js";
 import type { RouterQueueStatus } from "./router-install-queue.js";
 import type { RouterTableSync } from "./router-table-sync.js";
+import type { RoutedComputer } from "./table-adoption.js";
 
 /** What the plane asks of the routers' installation (a leader-gated one on a shared store). */
 export type RouterInstalls = Pick<
   RouterTableSync,
   "enqueue" | "replace" | "resync" | "drop" | "status"
->;
+> &
+  Partial<Pick<RouterTableSync, "contact">>;
 
 /** An accepted announcement, a refresh included: a shared store tells the other controllers. */
 export type Announcement =
@@ -112,6 +114,34 @@ export class ControlPlane {
     }
   }
 
+  /**
+   * Registers the computers a router's table routes to and this controller does not know
+   * (issue 13: without a store, a restarted controller rebuilds from the routers' tables).
+   * They are routed to by every router as usual, with no lease: they stay until removed (a
+   * router ejects them and reports it) or until they announce themselves. One that cannot be
+   * placed (hier) is skipped with a warning.
+   */
+  adoptComputers(tableEndpoint: string, computers: readonly RoutedComputer[]): void {
+    const membership = this.#controller.membership;
+    let adopted = 0;
+    for (const { endpoint, lambdas } of computers) {
+      if (membership.computer(endpoint) !== undefined) continue;
+      try {
+        this.#apply(this.#controller.adoptComputer(endpoint, lambdas));
+        adopted++;
+      } catch (err) {
+        this.#logger.warn(
+          { err, computer: endpoint, table: tableEndpoint },
+          `cannot adopt computer ${endpoint} from the table of ${tableEndpoint}, skipped`,
+        );
+      }
+    }
+    this.#logger.info(
+      { table: tableEndpoint, routed: computers.length, adopted },
+      `read the table of edge router at ${tableEndpoint}: ${adopted} computer(s) adopted`,
+    );
+  }
+
   /** Forgets a router that another controller removed (a shared store). */
   removeRouter(lambdaEndpoint: string): void {
     this.#apply(this.#controller.removeRouter(lambdaEndpoint));
@@ -181,8 +211,10 @@ export class ControlPlane {
         if (this.#controller.membership.routerByTable(event.tableEndpoint) === undefined) {
           this.#installs.drop(event.tableEndpoint);
         }
-      } else if (event.kind === "router-added" && this.#gone.delete(event.tableEndpoint)) {
-        returned.add(event.tableEndpoint);
+      } else if (event.kind === "router-added") {
+        if (this.#gone.delete(event.tableEndpoint)) returned.add(event.tableEndpoint);
+        // Installation starts with the first contact (the table read, without a store).
+        this.#installs.contact?.(event.tableEndpoint);
       }
     }
     this.#logSteps(plan.steps);
@@ -228,6 +260,13 @@ export class ControlPlane {
     const log = this.#logger;
     switch (event.kind) {
       case "computer-added": {
+        if (this.#controller.membership.computer(event.endpoint)?.adopted === true) {
+          log.info(
+            { computer: event.endpoint, adopted: true },
+            `computer ${event.endpoint} adopted from a router's table, lambdas: ${event.lambdas.join(", ")}`,
+          );
+          break;
+        }
         const containers = this.#controller.membership.computer(event.endpoint)?.containers ?? [];
         const lines = containers.map(
           (c) =>

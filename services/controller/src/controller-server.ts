@@ -40,6 +40,7 @@ import type { Installer } from "./installer.js";
 import { queryService } from "./query-service.js";
 import { DEFAULT_RECONCILE_INTERVAL_MS, Reconciler } from "./reconciler.js";
 import { type InstallQueueListener, RouterInstallQueues } from "./router-install-queue.js";
+import { RouterTableAdoption } from "./router-table-adoption.js";
 import { RouterTableSync, type TableSyncListener } from "./router-table-sync.js";
 import { tableSyncClient } from "./table-sync-client.js";
 import { InvalidStateFile, type SavedState } from "./state-file.js";
@@ -67,6 +68,11 @@ export interface ControllerServerOptions {
   readonly leaderLeaseS?: number;
   /** This controller's name in the election and in its writes (default a random UUID). */
   readonly controllerId?: string;
+  /**
+   * Without a store: read each router's table the first time it is met and adopt the computers
+   * found there before sending it anything (issue 13; default true). Ignored with a store.
+   */
+  readonly adoptRoutedComputers?: boolean;
   /** Deadline of each Configure call, ms (default 2 s). */
   readonly installTimeoutMs?: number;
   /** Delays between attempts at a failing router (default 100 ms doubling to 5 s, jittered). */
@@ -170,6 +176,17 @@ export async function createControllerServer(
   const backoff = options.installBackoff ?? { initialMs: 100, maxMs: 5_000, jitter: 0.2 };
   // One table sync per leadership term, each with its own epoch (a whole table to every router
   // when a term starts); without a shared store, one term from start to close.
+  // Without a store, nothing remembers the computers that announced before a restart but the
+  // routers' tables: the first contact with each router reads its table (issue 13).
+  const adoption =
+    statePath === undefined && storeUrl === undefined && (options.adoptRoutedComputers ?? true)
+      ? new RouterTableAdoption({
+          read: async (router, call) =>
+            (await createClient(EdgeRouter, pool.get(router)).getTable({ value: 0 }, call)).entries,
+          isRouter: (endpoint) => controller.membership.router(endpoint) !== undefined,
+          adopt: (router, computers) => plane.adoptComputers(router, computers),
+        })
+      : undefined;
   const installs = new LeaderInstalls(
     () =>
       new RouterTableSync({
@@ -193,6 +210,9 @@ export async function createControllerServer(
           ? {}
           : { maxBatchPairs: options.installBatchPairs }),
         listener: { ...syncLog(logger), idle: routerIdle },
+        ...(adoption === undefined
+          ? {}
+          : { beforeFirstSync: (router, call) => adoption.beforeFirstSync(router, call) }),
       }),
   );
   const snapshot = () => ({

@@ -63,6 +63,15 @@ export class EdgeController {
     return this.#outcome(this.#membership.announceComputer(endpoint, containers));
   }
 
+  /**
+   * Registers a computer found in a router's table (issue 13: a controller without a store
+   * rebuilds from the domain); throws, and registers nothing, if the installer cannot place it.
+   */
+  adoptComputer(endpoint: string, lambdas: readonly string[]): ControllerOutcome {
+    this.#installer.checkComputer(endpoint);
+    return this.#outcome(this.#membership.adoptComputer(endpoint, lambdas));
+  }
+
   announceRouter(lambdaEndpoint: string, tableEndpoint: string): ControllerOutcome {
     this.#installer.checkRouter(lambdaEndpoint);
     return this.#outcome(this.#membership.announceRouter(lambdaEndpoint, tableEndpoint));

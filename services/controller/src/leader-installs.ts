@@ -43,6 +43,10 @@ export class LeaderInstalls implements RouterInstalls {
     this.#current?.resync(router);
   }
 
+  contact(router: string): void {
+    this.#current?.contact(router);
+  }
+
   drop(router: string): void {
     this.#current?.drop(router);
   }

@@ -16,8 +16,13 @@ export interface ComputerRecord {
   readonly lambdas: readonly string[];
   /** ms on the clock of the last announcement (the read API shows the lease's age). */
   readonly refreshedAt: number;
-  /** ms on the clock; Infinity when leases are off (ttl 0). */
+  /** ms on the clock; Infinity when leases are off (ttl 0), or for an adopted computer. */
   readonly expiresAt: number;
+  /**
+   * Taken from a router's table by a controller without a store (issue 13), not announced: no
+   * lease runs out; it stays until removed (a router ejects it) or until it announces itself.
+   */
+  readonly adopted?: boolean;
 }
 
 export interface RouterRecord {

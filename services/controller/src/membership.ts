@@ -73,11 +73,29 @@ export class Membership implements MembershipView {
       this.#computers.set(endpoint, { ...existing, ...this.#lease() });
       return events;
     }
+    // An adopted computer announcing the lambdas it was routed for becomes an ordinary member
+    // without a word to the routers: they already hold its routes.
+    if (existing?.adopted === true && sameLambdaSet(existing.lambdas, containers)) {
+      const lambdas = [...new Set(containers.map((c) => c.lambda))];
+      this.#computers.set(endpoint, {
+        endpoint,
+        containers: [...containers],
+        lambdas,
+        ...this.#lease(),
+      });
+      return events;
+    }
     if (existing !== undefined) events.push(...this.#dropComputer(existing, "replaced"));
 
     const lambdas = [...new Set(containers.map((c) => c.lambda))];
     const record = { endpoint, containers: [...containers], lambdas, ...this.#lease() };
     this.#computers.set(endpoint, record);
+    this.#addLambdas(endpoint, lambdas, events);
+    events.push({ kind: "computer-added", endpoint, lambdas });
+    return events;
+  }
+
+  #addLambdas(endpoint: string, lambdas: readonly string[], events: MembershipEvent[]): void {
     for (const lambda of lambdas) {
       let offering = this.#lambdas.get(lambda);
       if (offering === undefined) {
@@ -87,7 +105,36 @@ export class Membership implements MembershipView {
       }
       offering.add(endpoint);
     }
-    events.push({ kind: "computer-added", endpoint, lambdas });
+  }
+
+  /**
+   * A computer found in a router's table by a controller without a store (issue 13): registered
+   * as offering `lambdas`, without a lease (reference computers announce once and never again),
+   * until it is removed or announces itself. A computer already known is left as it is.
+   */
+  adoptComputer(endpoint: string, lambdas: readonly string[]): MembershipEvent[] {
+    if (endpoint === "") throw new InvalidAnnouncement("empty computer end-point");
+    const events = this.#collectExpired();
+    if (this.#computers.has(endpoint)) return events;
+    const offered = [...new Set(lambdas)].filter((lambda) => lambda !== "");
+    // Containers are not in a table: one per lambda, so the read API shows what is routed.
+    const containers = offered.map((lambda) => ({
+      name: lambda,
+      processor: "",
+      lambda,
+      numWorkers: 0,
+    }));
+    const now = this.#clock();
+    this.#computers.set(endpoint, {
+      endpoint,
+      containers,
+      lambdas: offered,
+      refreshedAt: now,
+      expiresAt: Number.POSITIVE_INFINITY,
+      adopted: true,
+    });
+    this.#addLambdas(endpoint, offered, events);
+    events.push({ kind: "computer-added", endpoint, lambdas: offered });
     return events;
   }
 
@@ -234,6 +281,11 @@ export class Membership implements MembershipView {
     if (lease.expiresAt < this.#earliestExpiry) this.#earliestExpiry = lease.expiresAt;
     return lease;
   }
+}
+
+function sameLambdaSet(lambdas: readonly string[], containers: readonly Container[]): boolean {
+  const announced = new Set(containers.map((c) => c.lambda));
+  return announced.size === lambdas.length && lambdas.every((lambda) => announced.has(lambda));
 }
 
 function sortedValues<T>(map: ReadonlyMap<string, T>): T[] {

@@ -85,6 +85,12 @@ export interface RouterTableSyncOptions {
   readonly schedule?: Scheduler;
   /** Runs sending behind the caller (default setImmediate): admission never builds a batch. */
   readonly defer?: (run: () => void) => void;
+  /**
+   * Runs once for each router before anything is sent to it, retried with back-off until it
+   * succeeds: a controller without a store reads the router's table first and adopts the
+   * computers it routes to (issue 13), so the table it then sends does not wipe them.
+   */
+  readonly beforeFirstSync?: (router: string, call: TableSyncCall) => Promise<void>;
 }
 
 export const DEFAULT_MAX_BATCH_PAIRS = 10_000;
@@ -96,6 +102,8 @@ interface InFlight {
 
 interface RouterState {
   mode: SyncMode;
+  /** `beforeFirstSync` has not succeeded yet: nothing may be sent. */
+  unread: boolean;
   readonly queue: RouteChangeQueue;
   /** The whole table must go before anything else (first contact, restart, lost version). */
   fullTable: boolean;
@@ -191,6 +199,15 @@ export class RouterTableSync {
     this.#markDirty(router);
   }
 
+  /**
+   * A router registered: with `beforeFirstSync`, it runs now even if nothing is queued for the
+   * router yet (its table is read as soon as it is known, not at the first change).
+   */
+  contact(router: string): void {
+    if (this.#closed || this.#options.beforeFirstSync === undefined) return;
+    if (this.#state(router).unread) this.#markDirty(router);
+  }
+
   /** Forgets a router whose registration went away (and how it was installed). */
   drop(router: string): void {
     const state = this.#routers.get(router);
@@ -213,7 +230,11 @@ export class RouterTableSync {
       return this.#options.configure.status(router);
     }
     return {
-      pending: state.queue.operations + (state.inFlight?.pairs ?? 0) + (state.fullTable ? 1 : 0),
+      pending:
+        state.queue.operations +
+        (state.inFlight?.pairs ?? 0) +
+        (state.fullTable ? 1 : 0) +
+        (state.unread ? 1 : 0),
       failures: state.backoff.failures,
     };
   }
@@ -243,6 +264,7 @@ export class RouterTableSync {
     if (state === undefined) {
       state = {
         mode: "probe",
+        unread: this.#options.beforeFirstSync !== undefined,
         queue: new RouteChangeQueue(),
         fullTable: false,
         held: 0n,
@@ -259,6 +281,7 @@ export class RouterTableSync {
 
   #busy(state: RouterState): boolean {
     return (
+      state.unread ||
       !state.queue.empty ||
       state.fullTable ||
       state.inFlight !== undefined ||
@@ -293,7 +316,8 @@ export class RouterTableSync {
     if (state.inFlight !== undefined || state.waiting !== undefined) return;
     switch (state.mode) {
       case "probe":
-        if (this.#busy(state)) this.#probe(router, state);
+        if (state.unread) this.#readFirst(router, state);
+        else if (this.#busy(state)) this.#probe(router, state);
         return;
       case "configure":
         if (state.fullTable) {
@@ -332,6 +356,19 @@ export class RouterTableSync {
       partial: snapshot && !state.queue.empty,
       changes: taken.changes,
     };
+  }
+
+  #readFirst(router: string, state: RouterState): void {
+    const before = this.#options.beforeFirstSync;
+    if (before === undefined) {
+      state.unread = false;
+      return;
+    }
+    const done = () => {
+      state.unread = false;
+    };
+    // UNIMPLEMENTED: nothing to read there; the router is installed as it would be without.
+    this.#call(router, state, 0, (call) => before(router, call), { ok: done, unimplemented: done });
   }
 
   #probe(router: string, state: RouterState): void {
