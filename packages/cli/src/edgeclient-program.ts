@@ -18,7 +18,7 @@ export const edgeClientProgram = defineProgram({
     serverEndpoints: {
       type: "string",
       default: "localhost:6473",
-      help: "comma-separated end-points; several → multi-destination client",
+      help: "comma-separated end-points; several → multi-destination client, failing over: a request a destination refused (down) goes to the next",
     },
     // The reference's default had a stray space (" persistence"), breaking multi-destination mode.
     clientConf: {

@@ -5,6 +5,8 @@ import {
   type LambdaResponse,
   LambdaResponseSchema,
 } from "@soe/proto";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { RequestNotSentError } from "@soe/runtime";
 import { describe, expect, it } from "vitest";
 import {
   type Destination,
@@ -23,6 +25,13 @@ class HeldDestination implements Destination {
   }
   fail(): void {
     this.calls.shift()?.reject(new Error("unavailable"));
+  }
+  /** Fails as a destination that is down does: the request provably never reached it. */
+  refuse(): void {
+    const cause = new RequestNotSentError("cannot connect");
+    this.calls
+      .shift()
+      ?.reject(new ConnectError("cannot connect", Code.Unavailable, undefined, undefined, cause));
   }
 }
 
@@ -95,6 +104,52 @@ describe("MultiDestinationCaller", () => {
     await tick();
     a.fail();
     expect((await response).retcode).toBe(NONE_RESPONDED);
+  });
+
+  it("fails over: a request the primary refused goes to the next destinations, one at a time", async () => {
+    const dests = ["a:1", "b:1", "c:1"].map((e) => new HeldDestination(e));
+    const [a, b, c] = dests as [HeldDestination, HeldDestination, HeldDestination];
+    const caller = new MultiDestinationCaller(dests, 0, Math.random);
+    const response = caller.call(request, signal);
+    await tick();
+    a.refuse();
+    await tick();
+    expect(dests.map((d) => d.calls.length)).toEqual([0, 1, 0]);
+    b.refuse();
+    await tick();
+    expect(dests.map((d) => d.calls.length)).toEqual([0, 0, 1]);
+    c.settle("OK");
+    expect((await response).responder).toBe("c:1");
+    expect(caller.primary).toBe(2);
+  });
+
+  it("never sends again a request that may have reached the primary", async () => {
+    const [a, b] = [new HeldDestination("a:1"), new HeldDestination("b:1")];
+    const caller = new MultiDestinationCaller([a, b], 0, Math.random);
+    const response = caller.call(request, signal);
+    await tick();
+    a.fail();
+    expect((await response).retcode).toBe(NONE_RESPONDED);
+    expect(b.calls.length).toBe(0);
+    expect(caller.primary).toBe(0);
+  });
+
+  it("fails over only to destinations not called already, and stops at a non-OK answer", async () => {
+    const dests = ["a:1", "b:1", "c:1"].map((e) => new HeldDestination(e));
+    const [a, b, c] = dests as [HeldDestination, HeldDestination, HeldDestination];
+    const draws = [0.01, 0.5]; // b called too, c not
+    const caller = new MultiDestinationCaller(dests, 0.1, () => draws.shift() as number);
+    const response = caller.call(request, signal);
+    await tick();
+    expect(dests.map((d) => d.calls.length)).toEqual([1, 1, 0]);
+    a.refuse();
+    await tick();
+    b.settle("busy");
+    await tick();
+    expect(c.calls.length).toBe(1);
+    c.settle("no such lambda");
+    expect((await response).retcode).toBe("no such lambda");
+    expect(caller.primary).toBe(0);
   });
 
   it("refuses a persistence outside [0, 1] and an empty set", () => {

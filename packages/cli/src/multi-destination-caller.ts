@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { type LambdaRequest, type LambdaResponse, LambdaResponseSchema } from "@soe/proto";
+import { requestNotSent } from "@soe/runtime";
 
 /** Sends one request and resolves with the response; rejects when the RPC fails. */
 export type LambdaCaller = (request: LambdaRequest, signal: AbortSignal) => Promise<LambdaResponse>;
@@ -11,7 +12,7 @@ export interface Destination {
 
 type Outcome =
   | { readonly index: number; readonly response: LambdaResponse }
-  | { readonly index: number; readonly response?: undefined };
+  | { readonly index: number; readonly response?: undefined; readonly notSent: boolean };
 
 /** What the reference answers when every destination failed (Edge/edgeclientmulti.cpp). */
 export const NONE_RESPONDED = "none of the destinations responded correctly";
@@ -23,6 +24,10 @@ export const NONE_RESPONDED = "none of the destinations responded correctly";
  * are left to finish, and the next call waits for them first (so at most one call per destination
  * is in flight). When no response is OK the result is the last response to arrive, or a
  * `none of the destinations responded correctly` response if that last one was an RPC failure.
+ * Failover (issue 13): when the primary's request provably never reached it (refused: the router
+ * is down) and nothing was OK, the destinations not called yet are tried one at a time, in order
+ * after the primary, while their requests are refused too; the first OK one becomes the primary.
+ * A request that may have reached its destination is never sent again (it may have run).
  */
 export class MultiDestinationCaller {
   #primary = 0;
@@ -55,22 +60,46 @@ export class MultiDestinationCaller {
         index,
         call(request, signal).then(
           (response) => ({ index, response }),
-          () => ({ index }),
+          (error: unknown) => ({ index, notSent: requestNotSent(error) }),
         ),
       );
     });
 
+    const called = new Set(pending.keys());
+    let primaryNotSent = false;
     let last: Outcome | undefined;
     while (pending.size > 0) {
       last = await Promise.race(pending.values());
       pending.delete(last.index);
       if (last.response?.retcode === "OK") {
         this.#stragglers = Promise.all(pending.values());
-        this.#primary = last.index;
-        const endpoint = this.destinations[last.index]?.endpoint ?? "";
-        return { ...last.response, responder: endpoint };
+        return this.#answeredBy(last.index, last.response);
       }
+      if (last.index === this.#primary)
+        primaryNotSent = last.response === undefined && last.notSent;
+    }
+    const count = this.destinations.length;
+    for (let step = 1; primaryNotSent && step < count && !signal.aborted; step++) {
+      const index = (this.#primary + step) % count;
+      if (called.has(index)) continue;
+      const destination = this.destinations[index] as Destination;
+      try {
+        last = { index, response: await destination.call(request, signal) };
+      } catch (error) {
+        last = { index, notSent: requestNotSent(error) };
+        if (last.notSent) continue;
+        break;
+      }
+      if (last.response.retcode === "OK") return this.#answeredBy(index, last.response);
+      break;
     }
     return last?.response ?? create(LambdaResponseSchema, { retcode: NONE_RESPONDED });
   };
+
+  /** The OK response of destination `index`, which becomes the primary. */
+  #answeredBy(index: number, response: LambdaResponse): LambdaResponse {
+    this.#primary = index;
+    const endpoint = this.destinations[index]?.endpoint ?? "";
+    return { ...response, responder: endpoint };
+  }
 }
