@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { access, constants, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { whenLogLine } from "./log-line-ready.js";
 import { unusedPort } from "./unused-port.js";
 
 /** Debian's etcd-server package puts the server here. */
@@ -37,32 +38,6 @@ export interface EtcdServer {
   readonly members: readonly EtcdMember[];
   /** Stops every member (by PID) and removes the folder; later calls wait for the same stop. */
   close(): Promise<void>;
-}
-
-/** Waits for the log line that says the member serves clients, or for its early exit. */
-function whenReady(child: ChildProcess, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let log = "";
-    const done = (error?: Error) => {
-      clearTimeout(timer);
-      child.stderr?.off("data", onData);
-      child.off("exit", onExit);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      log = (log + chunk.toString("utf8")).slice(-4000);
-      if (log.includes("serving insecure client requests")) done();
-    };
-    const onExit = (code: number | null) =>
-      done(new Error(`etcd exited (${code}) before serving clients:\n${log}`));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      done(new Error(`etcd did not serve clients within ${timeoutMs} ms:\n${log}`));
-    }, timeoutMs);
-    child.stderr?.on("data", onData);
-    child.once("exit", onExit);
-  });
 }
 
 /**
@@ -125,7 +100,16 @@ export async function startEtcdServer(options: EtcdServerOptions = {}): Promise<
       );
     }
     // Members serve clients once a quorum has formed: they start together.
-    await Promise.all(children.map((c) => whenReady(c, options.startTimeoutMs ?? 30_000)));
+    await Promise.all(
+      children.map((c) =>
+        whenLogLine(c, {
+          line: "serving insecure client requests",
+          server: "etcd",
+          ready: "serve clients",
+          timeoutMs: options.startTimeoutMs ?? 30_000,
+        }),
+      ),
+    );
     // Keep draining their logs, or a full pipe would stall a member.
     for (const child of children) child.stderr?.resume();
     const running = members.map((m, i) => ({

@@ -13,6 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { whenLogLine } from "./log-line-ready.js";
 import { unusedPort } from "./unused-port.js";
 
 const run = promisify(execFile);
@@ -78,32 +79,6 @@ async function serverAccount(): Promise<{ uid: number; gid: number } | undefined
   const account = byName.get("postgres") ?? byName.get("nobody");
   if (account === undefined) throw new Error("running as root and no postgres or nobody user");
   return account;
-}
-
-/** Waits for the log line that says the server takes connections, or for its early exit. */
-function whenReady(child: ChildProcess, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let log = "";
-    const done = (error?: Error) => {
-      clearTimeout(timer);
-      child.stderr?.off("data", onData);
-      child.off("exit", onExit);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      log = (log + chunk.toString("utf8")).slice(-4000);
-      if (log.includes("database system is ready to accept connections")) done();
-    };
-    const onExit = (code: number | null) =>
-      done(new Error(`postgres exited (${code}) before accepting connections:\n${log}`));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      done(new Error(`postgres did not accept connections within ${timeoutMs} ms:\n${log}`));
-    }, timeoutMs);
-    child.stderr?.on("data", onData);
-    child.once("exit", onExit);
-  });
 }
 
 async function chownTree(path: string, account: { uid: number; gid: number }): Promise<void> {
@@ -186,7 +161,12 @@ export async function startPostgresServer(
       ],
       { ...ids, cwd: dir, stdio: ["ignore", "ignore", "pipe"] },
     );
-    await whenReady(child, options.startTimeoutMs ?? 30_000);
+    await whenLogLine(child, {
+      line: "database system is ready to accept connections",
+      server: "postgres",
+      ready: "accept connections",
+      timeoutMs: options.startTimeoutMs ?? 30_000,
+    });
     // Keep draining its log, or a full pipe would stall the server.
     child.stderr?.resume();
     const server = child;
